@@ -1,0 +1,139 @@
+package io.quantizer.engine.onnx;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.quantizer.engine.recipe.QuantizationRecipe;
+import io.quantizer.engine.runtime.Ort;
+
+/**
+ * Turns a user's fp32 model into the graph the calibrator and the quantizer work on: Constant-node weights become
+ * initializers, IR-3 initializer inputs are dropped, the opset is raised to 13 when per-channel weights are
+ * wanted (or the reason why not is noted), and ONNX Runtime's basic optimisations (constant folding, BatchNorm
+ * folded into Conv, redundant nodes removed) are applied and saved.
+ */
+public final class ModelPreprocessor {
+
+    static final String PREPARED_FILE = "prepared.onnx";
+    private static final String STAGING_FILE = "preprocessed-input.onnx";
+
+    /** Prepares {@code fp32Model}; the result is written to {@code workDir/prepared.onnx}. */
+    public PreparedModel prepare(Path fp32Model, QuantizationRecipe recipe, Path workDir) throws IOException {
+        QuantizationRecipe r = recipe.withDefaults();
+        List<String> notes = new ArrayList<>();
+        ModelProto model = OnnxModels.load(fp32Model);
+        model = GraphCleanup.constantsToInitializers(model, notes);
+        model = GraphCleanup.dropInitializerInputs(model, notes);
+        model = relaxStaleBatchDimensions(model, notes);
+        Files.createDirectories(workDir);
+        Path prepared = workDir.resolve(PREPARED_FILE);
+        long opset = Opsets.defaultDomainVersion(model);
+        if (r.perChannel() && opset < OpsetUpgrader.TARGET) {
+            ModelProto upgraded = tryUpgrade(model, notes);
+            if (upgraded != null) {
+                try {
+                    optimize(upgraded, workDir, prepared);
+                    notes.add("raised the default-domain opset from " + opset + " to " + OpsetUpgrader.TARGET
+                            + " for per-channel weights");
+                    return new PreparedModel(prepared, OnnxModels.load(prepared), notes);
+                } catch (OrtException e) {
+                    notes.add("per-channel weights need opset 13 but the upgraded model does not load ("
+                            + e.getMessage() + "); weights fall back to per-tensor");
+                }
+            }
+        }
+        try {
+            optimize(model, workDir, prepared);
+        } catch (OrtException first) {
+            if (!GraphCleanup.hasFixedOutputShapes(model)) {
+                throw new IOException("ONNX Runtime cannot load the model: " + first.getMessage(), first);
+            }
+            try {
+                optimize(GraphCleanup.forgetDeclaredShapes(model), workDir, prepared);
+                notes.add("cleared declared output and intermediate shapes: ONNX Runtime rejected them ("
+                        + first.getMessage() + ")");
+            } catch (OrtException second) {
+                throw new IOException("ONNX Runtime cannot load the model: " + second.getMessage(), second);
+            }
+        }
+        return new PreparedModel(prepared, OnnxModels.load(prepared), notes);
+    }
+
+    private static ModelProto tryUpgrade(ModelProto model, List<String> notes) {
+        try {
+            return OpsetUpgrader.upgrade(model);
+        } catch (OpsetUpgrader.UpgradeRefused e) {
+            notes.add("per-channel weights need opset 13 but the model cannot be upgraded (" + e.getMessage()
+                    + "); weights fall back to per-tensor");
+            return null;
+        }
+    }
+
+    /** Lets ONNX Runtime apply its basic optimisations and write the resulting graph to {@code target}. */
+    private static void optimize(ModelProto model, Path workDir, Path target) throws IOException, OrtException {
+        Path staging = workDir.resolve(STAGING_FILE);
+        OnnxModels.save(model, staging);
+        try (OrtSession.SessionOptions options = Ort.sessionOptions(OptLevel.BASIC_OPT)) {
+            options.setOptimizedModelFilePath(target.toString());
+            try (OrtSession session = Ort.environment().createSession(staging.toString(), options)) {
+                session.getNumInputs();
+            }
+        } finally {
+            Files.deleteIfExists(staging);
+        }
+    }
+
+    /**
+     * An output whose leading dimension is fixed while every input's is dynamic declares a stale batch size
+     * (seen in exports traced at batch 128); it is made symbolic so nobody sizes buffers after it.
+     */
+    private static ModelProto relaxStaleBatchDimensions(ModelProto model, List<String> notes) {
+        var graph = model.getGraph();
+        if (graph.getInputCount() == 0) {
+            return model;
+        }
+        for (ValueInfoProto input : graph.getInputList()) {
+            TensorShapeProto.Dimension first = leadingDimension(input);
+            if (first == null || first.hasDimValue()) {
+                return model;
+            }
+        }
+        var builder = graph.toBuilder().clearOutput();
+        List<String> relaxed = new ArrayList<>();
+        for (ValueInfoProto output : graph.getOutputList()) {
+            TensorShapeProto.Dimension first = leadingDimension(output);
+            if (first != null && first.hasDimValue() && first.getDimValue() > 1) {
+                ValueInfoProto.Builder info = output.toBuilder();
+                info.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(0).clearDimValue()
+                        .setDimParam("batch");
+                builder.addOutput(info);
+                relaxed.add(output.getName() + " (declared " + first.getDimValue() + ")");
+            } else {
+                builder.addOutput(output);
+            }
+        }
+        if (relaxed.isEmpty()) {
+            return model;
+        }
+        notes.add("made the stale fixed batch dimension of output(s) " + String.join(", ", relaxed)
+                + " dynamic, like the inputs'");
+        return model.toBuilder().setGraph(builder).build();
+    }
+
+    private static TensorShapeProto.Dimension leadingDimension(ValueInfoProto info) {
+        if (!info.getType().hasTensorType() || !info.getType().getTensorType().hasShape()
+                || info.getType().getTensorType().getShape().getDimCount() == 0) {
+            return null;
+        }
+        return info.getType().getTensorType().getShape().getDim(0);
+    }
+}

@@ -1,0 +1,174 @@
+package io.quantizer.engine.onnx;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.google.protobuf.ByteString;
+
+/**
+ * Reads initializer values and builds new initializers. ONNX stores numbers either in {@code raw_data}
+ * (always little-endian, whatever the host) or in the typed repeated fields; both are accepted.
+ */
+public final class TensorData {
+
+    private TensorData() {
+    }
+
+    public static long elementCount(TensorProto tensor) {
+        long count = 1;
+        for (long d : tensor.getDimsList()) {
+            count *= d;
+        }
+        return count;
+    }
+
+    public static int[] dims(TensorProto tensor) {
+        return tensor.getDimsList().stream().mapToInt(Long::intValue).toArray();
+    }
+
+    public static boolean isFloating(TensorProto tensor) {
+        return tensor.getDataType() == DataType.FLOAT_VALUE || tensor.getDataType() == DataType.DOUBLE_VALUE;
+    }
+
+    /** The values of a FLOAT or DOUBLE tensor as floats. */
+    public static float[] floats(TensorProto tensor) {
+        requireInternal(tensor);
+        int n = Math.toIntExact(elementCount(tensor));
+        float[] out = new float[n];
+        if (tensor.getDataType() == DataType.FLOAT_VALUE) {
+            if (!tensor.getRawData().isEmpty()) {
+                checkRawSize(tensor, n, 4);
+                le(tensor.getRawData()).asFloatBuffer().get(out);
+            } else {
+                checkFieldSize(tensor, n, tensor.getFloatDataCount());
+                for (int i = 0; i < n; i++) {
+                    out[i] = tensor.getFloatData(i);
+                }
+            }
+        } else if (tensor.getDataType() == DataType.DOUBLE_VALUE) {
+            if (!tensor.getRawData().isEmpty()) {
+                checkRawSize(tensor, n, 8);
+                java.nio.DoubleBuffer buffer = le(tensor.getRawData()).asDoubleBuffer();
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) buffer.get(i);
+                }
+            } else {
+                checkFieldSize(tensor, n, tensor.getDoubleDataCount());
+                for (int i = 0; i < n; i++) {
+                    out[i] = (float) tensor.getDoubleData(i);
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' holds "
+                    + DataType.forNumber(tensor.getDataType()) + ", expected FLOAT or DOUBLE");
+        }
+        return out;
+    }
+
+    /** The values of an INT64 or INT32 tensor as longs (shapes, axes, pads...). */
+    public static long[] longs(TensorProto tensor) {
+        requireInternal(tensor);
+        int n = Math.toIntExact(elementCount(tensor));
+        long[] out = new long[n];
+        int type = tensor.getDataType();
+        boolean raw = !tensor.getRawData().isEmpty();
+        if (type == DataType.INT64_VALUE) {
+            if (raw) {
+                checkRawSize(tensor, n, 8);
+                le(tensor.getRawData()).asLongBuffer().get(out);
+            } else {
+                checkFieldSize(tensor, n, tensor.getInt64DataCount());
+                for (int i = 0; i < n; i++) {
+                    out[i] = tensor.getInt64Data(i);
+                }
+            }
+        } else if (type == DataType.INT32_VALUE) {
+            if (raw) {
+                checkRawSize(tensor, n, 4);
+                java.nio.IntBuffer buffer = le(tensor.getRawData()).asIntBuffer();
+                for (int i = 0; i < n; i++) {
+                    out[i] = buffer.get(i);
+                }
+            } else {
+                checkFieldSize(tensor, n, tensor.getInt32DataCount());
+                for (int i = 0; i < n; i++) {
+                    out[i] = tensor.getInt32Data(i);
+                }
+            }
+        } else {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' holds "
+                    + DataType.forNumber(type) + ", expected INT64 or INT32");
+        }
+        return out;
+    }
+
+    public static TensorProto floatTensor(String name, long[] dims, float[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asFloatBuffer().put(values);
+        return build(name, dims, DataType.FLOAT, buffer.array());
+    }
+
+    public static TensorProto int32Tensor(String name, long[] dims, int[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asIntBuffer().put(values);
+        return build(name, dims, DataType.INT32, buffer.array());
+    }
+
+    public static TensorProto int64Tensor(String name, long[] dims, long[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 8).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asLongBuffer().put(values);
+        return build(name, dims, DataType.INT64, buffer.array());
+    }
+
+    /** An 8-bit tensor; {@code type} is INT8 or UINT8 and each value must already lie in that type's range. */
+    public static TensorProto byteTensor(String name, long[] dims, DataType type, int[] values) {
+        if (type != DataType.INT8 && type != DataType.UINT8) {
+            throw new IllegalArgumentException("8-bit tensor type expected, got " + type);
+        }
+        byte[] bytes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = (byte) values[i];
+        }
+        return build(name, dims, type, bytes);
+    }
+
+    public static long[] shape(List<Long> dims) {
+        return dims.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private static TensorProto build(String name, long[] dims, DataType type, byte[] raw) {
+        TensorProto.Builder builder = TensorProto.newBuilder().setName(name).setDataType(type.getNumber());
+        for (long d : dims) {
+            builder.addDims(d);
+        }
+        return builder.setRawData(ByteString.copyFrom(raw)).build();
+    }
+
+    private static ByteBuffer le(ByteString raw) {
+        return raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static void requireInternal(TensorProto tensor) {
+        if (tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName()
+                    + "' keeps its data in an external file; only self-contained models are supported");
+        }
+    }
+
+    private static void checkRawSize(TensorProto tensor, int n, int width) {
+        if (tensor.getRawData().size() != (long) n * width) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has " + tensor.getRawData().size()
+                    + " raw bytes, expected " + ((long) n * width) + " for shape " + tensor.getDimsList());
+        }
+    }
+
+    private static void checkFieldSize(TensorProto tensor, int n, int count) {
+        if (count != n) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has " + count
+                    + " values, expected " + n + " for shape " + tensor.getDimsList());
+        }
+    }
+}
