@@ -12,7 +12,7 @@ import io.quantizer.storage.s3.S3ObjectStore;
 
 /** Picks the {@link ObjectStore} named by {@code quantizer.storage.type}. */
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(StorageProperties.class)
+@EnableConfigurationProperties({StorageProperties.class, UploadProperties.class})
 class StorageConfiguration {
 
     /** Closed by Spring on shutdown (the S3 store owns an HTTP client; close is inferred). */
