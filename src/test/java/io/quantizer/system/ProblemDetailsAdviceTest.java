@@ -179,6 +179,17 @@ class ProblemDetailsAdviceTest {
         assertThat(problem(response, 404).get("detail").asString()).contains("7");
     }
 
+    @Test
+    void openApiDocumentsProblemJsonAsEveryOperationsDefaultResponse() throws Exception {
+        JsonNode docs = JSON.readTree(send(get("/v3/api-docs")).body());
+
+        JsonNode response = docs.at("/paths/~1test~1probe~1json/post/responses/default/content");
+        assertThat(response.at("/application~1problem+json/schema/$ref").asString())
+                .isEqualTo("#/components/schemas/Problem");
+        assertThat(docs.at("/components/schemas/Problem/properties").propertyNames())
+                .contains("type", "title", "status", "detail", "instance", "errors");
+    }
+
     private JsonNode problem(HttpResponse<String> response, int status) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(

@@ -1,0 +1,91 @@
+package io.quantizer.system;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.servers.Server;
+
+/**
+ * The OpenAPI document served at {@code /v3/api-docs} (and checked into {@code openapi.yaml}, see
+ * {@code OpenApiContractTest}). Every operation gets a {@code default} response with the {@value #PROBLEM}
+ * schema as {@code application/problem+json}; controllers document their specific error statuses with
+ * {@code @ApiResponse(responseCode = "404", content = @Content(mediaType = "application/problem+json",
+ * schema = @Schema(ref = "#/components/schemas/Problem")))}.
+ */
+@Configuration(proxyBeanMethods = false)
+class OpenApiConfiguration {
+
+    static final String PROBLEM = "Problem";
+    static final String API_VERSION = "v1";
+
+    @Bean
+    OpenAPI quantizerOpenApi() {
+        return new OpenAPI()
+                .info(new Info()
+                        .title("Quantizer")
+                        .version(API_VERSION)
+                        .description("Post-training int8 quantization of ONNX models. Upload an fp32 ONNX model and "
+                                + "calibration/evaluation data sets (.npz/.npy), submit a quantization job, and "
+                                + "download the int8 model with a report comparing it to the original. "
+                                + "Errors are RFC 9457 problem details (application/problem+json)."))
+                // relative, so the document is the same whatever host and port serve it
+                .servers(List.of(new Server().url("/")));
+    }
+
+    /**
+     * Adds the {@value #PROBLEM} schema and the problem+json {@code default} response to every operation that has
+     * none. A customizer rather than part of the bean above, because springdoc prunes unreferenced schemas of the
+     * base document before customizers run.
+     */
+    @Bean
+    OpenApiCustomizer problemResponses() {
+        return openApi -> {
+            if (openApi.getComponents() == null) {
+                openApi.setComponents(new Components());
+            }
+            openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                if (operation.getResponses() != null && operation.getResponses().getDefault() == null) {
+                    operation.getResponses().setDefault(new ApiResponse()
+                            .description("Error: a problem detail saying what went wrong and how to fix it")
+                            .content(new Content().addMediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                                    new io.swagger.v3.oas.models.media.MediaType()
+                                            .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+                }
+            }));
+        };
+    }
+
+    private static Schema<?> problemSchema() {
+        return new ObjectSchema()
+                .description("RFC 9457 problem details")
+                .properties(Map.of(
+                        "type", new StringSchema().format("uri").description("Identifies the kind of problem"),
+                        "title", new StringSchema().description("Short summary of the kind of problem"),
+                        "status", new IntegerSchema().format("int32").description("HTTP status code"),
+                        "detail", new StringSchema().description("What went wrong in this request and how to fix it"),
+                        "instance", new StringSchema().format("uri").description("The request path"),
+                        "errors", new ArraySchema().description("Field-level errors, when there were several")
+                                .items(new ObjectSchema().properties(Map.of(
+                                        "field", new StringSchema(),
+                                        "message", new StringSchema())))));
+    }
+}
