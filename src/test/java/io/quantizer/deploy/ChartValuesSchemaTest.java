@@ -1,0 +1,53 @@
+package io.quantizer.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * values.schema.json stops bad values at {@code helm template}/{@code install} time, with Helm's message
+ * naming the offending key, before anything reaches a cluster.
+ */
+class ChartValuesSchemaTest {
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            negative api replicas            | api: {replicas: -1}                                   | /api/replicas
+            negative worker replicas         | worker: {replicas: -3}                                | /worker/replicas
+            replicas of the wrong type       | worker: {replicas: two}                               | /worker/replicas
+            zero concurrency                 | worker: {concurrency: 0}                              | /worker/concurrency
+            unknown top-level key            | replicaCount: 3                                       | replicaCount
+            misspelt nested key              | worker: {concurency: 2}                               | concurency
+            unknown storage type             | storage: {type: gcs}                                  | /storage/type
+            root user                        | podSecurity: {runAsUser: 0}                           | /podSecurity/runAsUser
+            child heap in JVM syntax         | worker: {childMaxHeap: 2g}                            | /worker/childMaxHeap
+            duration without a unit          | api: {shutdownTimeout: 30}                            | /api/shutdownTimeout
+            management port on the http port | management: {port: 8080}                              | /management/port
+            filesystem without a volume      | storage: {type: filesystem}                           | /storage
+            access key without secret key    | storage: {s3: {accessKey: AKIA1}}                     | /storage
+            bad sslmode                      | database: {sslMode: sometimes}                        | /database/sslMode
+            port out of range                | database: {port: 70000}                               | /database/port
+            memory limit that is no quantity | api: {resources: {limits: {memory: lots}}}            | /api/resources/limits/memory
+            ingress path without slash       | ingress: {hosts: [{host: a.b, paths: [{path: api, pathType: Prefix}]}]} | path
+            unknown logging format           | logging: {format: xml}                                | /logging/format
+            """)
+    void refusesInvalidValues(String description, String values, String pointer) {
+        assertThatThrownBy(() -> RenderedChart.template(values + "\n"))
+                .as(description)
+                .hasMessageContaining("values don't meet the specifications of the schema")
+                .hasMessageContaining(pointer);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            zero workers               | worker: {replicas: 0}
+            percent disruption budget  | worker: {podDisruptionBudget: {enabled: true, maxUnavailable: 50%}}
+            numeric cpu                | api: {resources: {limits: {cpu: 2, memory: 2Gi}, requests: {cpu: 0.5, memory: 2Gi}}}
+            S3 on MinIO                | storage: {s3: {endpoint: 'http://minio:9000', pathStyleAccess: true, accessKey: a, secretKey: b}}
+            """)
+    void acceptsValidVariations(String description, String values) {
+        assertThat(RenderedChart.template(values + "\n")).as(description).contains("kind: Deployment");
+    }
+}
