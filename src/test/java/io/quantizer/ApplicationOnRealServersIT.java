@@ -36,6 +36,8 @@ class ApplicationOnRealServersIT {
                 .retrieve().body(String.class);
 
         assertThat(health).contains("\"status\":\"UP\"");
+        assertThat(RestClient.create("http://localhost:" + port).get().uri("/actuator/health/readiness")
+                .retrieve().body(String.class)).contains("\"status\":\"UP\"");
         assertThat(objectStore).isInstanceOf(S3ObjectStore.class);
         assertThat(((S3ObjectStore) objectStore).bucket()).isEqualTo(S3MockServer.BUCKET);
         try (Connection connection = dataSource.getConnection()) {

@@ -34,6 +34,8 @@ class ApplicationSmokeTest {
                 .retrieve().body(String.class);
 
         assertThat(health).contains("\"status\":\"UP\"");
+        assertThat(RestClient.create("http://localhost:" + port).get().uri("/actuator/health/readiness")
+                .retrieve().body(String.class)).contains("\"status\":\"UP\"");
         assertThat(objectStore).isInstanceOf(FilesystemObjectStore.class);
         assertThat(((FilesystemObjectStore) objectStore).root())
                 .startsWith(java.nio.file.Path.of(environment.getProperty("quantizer.data-dir")).toAbsolutePath().normalize());

@@ -63,6 +63,11 @@ class ProblemDetailsAdviceTest {
             throw new ApiException.NotFound("Item", id);
         }
 
+        @GetMapping("/test/probe/send-error")
+        void sendError(jakarta.servlet.http.HttpServletResponse response) throws java.io.IOException {
+            response.sendError(409, "The probe is busy.");
+        }
+
         @GetMapping("/test/probe/boom")
         String boom() {
             throw new IllegalStateException("secret internal state");
@@ -169,6 +174,15 @@ class ProblemDetailsAdviceTest {
         JsonNode problem = problem(response, 500);
         assertThat(problem.get("detail").asString()).contains("logged with id");
         assertThat(response.body()).doesNotContain("secret internal state", "IllegalStateException", "at io.");
+    }
+
+    @Test
+    void errorsSentPastSpringMvcAreProblemsToo() throws Exception {
+        HttpResponse<String> response = send(get("/test/probe/send-error"));
+
+        JsonNode problem = problem(response, 409);
+        assertThat(problem.get("detail").asString()).isEqualTo("The probe is busy.");
+        assertThat(problem.get("instance").asString()).isEqualTo("/test/probe/send-error");
     }
 
     @Test
