@@ -1,0 +1,35 @@
+package io.quantizer.engine.quantize;
+
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+
+/**
+ * MatMul: both operands quantized (a constant 2-D right operand as an int8 weight per output column). The output
+ * is quantized only if some consumer reads it quantized: otherwise ONNX Runtime fuses a float-output kernel.
+ */
+final class MatMulQuantizer implements OpQuantizer {
+
+    @Override
+    public Verdict mark(NodeProto node, int index, QuantizationContext ctx) {
+        String a = node.getInput(0);
+        String b = node.getInput(1);
+        if (!ctx.readable(a)) {
+            return Verdict.kept(ctx.whyNotReadable(a));
+        }
+        TensorProto weight = ctx.floatConstant(b);
+        if (weight == null && !ctx.activationReady(b)) {
+            return Verdict.kept(ctx.whyNotReadable(b));
+        }
+        ctx.readQuantized(a);
+        if (weight != null) {
+            ctx.plan().weight(b, ctx.weightAxis(weight.getDimsCount() == 2 ? 1 : null));
+        } else {
+            ctx.readQuantized(b);
+        }
+        String y = node.getOutput(0);
+        if (ctx.outputReady(y)) {
+            ctx.plan().output(y, null, true);
+        }
+        return Verdict.quantized(weight != null ? "int8 weight" : "both operands quantized");
+    }
+}

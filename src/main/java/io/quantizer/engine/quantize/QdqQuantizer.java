@@ -1,0 +1,133 @@
+package io.quantizer.engine.quantize;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import io.quantizer.engine.calibration.TensorRange;
+import io.quantizer.engine.onnx.GraphIndex;
+import io.quantizer.engine.onnx.Opsets;
+import io.quantizer.engine.recipe.QuantizationRecipe;
+
+/**
+ * Static QDQ quantization of a prepared fp32 graph. Each node is handed to the op quantizer registered for its
+ * type, which marks tensors in a {@link QuantizationPlan}; one pass of {@link QdqEmitter} then writes the
+ * QuantizeLinear/DequantizeLinear nodes and integer initializers. Marking is the same before calibration (to list
+ * the tensors to observe) and after it (to decide), so the two always agree.
+ */
+public final class QdqQuantizer {
+
+    private static final long MIN_QDQ_OPSET = 10;
+    private static final long MIN_PER_CHANNEL_OPSET = 13;
+
+    private final QuantizationRecipe recipe;
+    private final OpQuantizerRegistry registry = new OpQuantizerRegistry();
+
+    public QdqQuantizer(QuantizationRecipe recipe) {
+        this.recipe = recipe.withDefaults();
+    }
+
+    /** The float activations whose calibrated ranges {@link #quantize} needs. */
+    public Set<String> tensorsToCalibrate(ModelProto prepared) {
+        Marking marking = mark(NodeNames.ensure(prepared), null);
+        Set<String> tensors = new LinkedHashSet<>();
+        marking.plan().activations().forEach((name, mark) -> {
+            if (mark.sharesWith() == null && mark.fixed() == null) {
+                tensors.add(name);
+            }
+        });
+        return tensors;
+    }
+
+    public QuantizationOutcome quantize(ModelProto prepared, Map<String, TensorRange> ranges) {
+        ModelProto model = NodeNames.ensure(prepared);
+        Marking marking = mark(model, ranges);
+        QdqEmitter emitter = new QdqEmitter(marking.index(), marking.plan(), ranges, activationType(),
+                recipe.symmetricActivations());
+        ModelProto quantized = emitter.emit(model);
+        List<QuantizedTensor> tensors = new QuantizationReport(marking.index(), marking.plan(), emitter.params()).tensors();
+        return new QuantizationOutcome(quantized, tensors, marking.decisions(), marking.notes());
+    }
+
+    private record Marking(GraphIndex index, QuantizationPlan plan, List<NodeDecision> decisions, List<String> notes) {
+    }
+
+    /**
+     * Marks the graph. Tensors that the marking needs but {@code ranges} lacks are declared unavailable and the
+     * marking is redone without them, until it needs nothing missing; {@code ranges} null means "before
+     * calibration": everything is available.
+     */
+    private Marking mark(ModelProto model, Map<String, TensorRange> ranges) {
+        GraphIndex index = new GraphIndex(model.getGraph());
+        Set<String> unavailable = new HashSet<>();
+        while (true) {
+            Marking marking = markOnce(model, index, unavailable);
+            if (ranges == null) {
+                return marking;
+            }
+            Set<String> missing = new HashSet<>();
+            marking.plan().activations().forEach((name, mark) -> {
+                if (mark.sharesWith() == null && mark.fixed() == null && !ranges.containsKey(name)) {
+                    missing.add(name);
+                }
+            });
+            if (missing.isEmpty()) {
+                return marking;
+            }
+            unavailable.addAll(missing);
+        }
+    }
+
+    private Marking markOnce(ModelProto model, GraphIndex index, Set<String> unavailable) {
+        QuantizationPlan plan = new QuantizationPlan();
+        List<NodeDecision> decisions = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        long opset = Opsets.defaultDomainVersion(model);
+        boolean perChannel = recipe.perChannel() && opset >= MIN_PER_CHANNEL_OPSET;
+        if (recipe.perChannel() && !perChannel) {
+            notes.add("weights quantized per tensor: per-channel DequantizeLinear needs opset 13, the model has " + opset);
+        }
+        if (opset < MIN_QDQ_OPSET) {
+            notes.add("nothing quantized: QuantizeLinear needs opset 10, the model has " + opset);
+        }
+        QuantizationContext context = new QuantizationContext(index, plan, unavailable, perChannel, activationType());
+        for (int i = 0; i < index.nodes().size(); i++) {
+            NodeProto node = index.node(i);
+            OpQuantizer.Verdict verdict = opset < MIN_QDQ_OPSET ? OpQuantizer.Verdict.kept("opset below 10")
+                    : decide(node, i, index, context);
+            decisions.add(new NodeDecision(node.getName(), node.getOpType(), verdict.quantized(), verdict.reason()));
+        }
+        plan.dropUnreadOptionalOutputs();
+        return new Marking(index, plan, decisions, notes);
+    }
+
+    private OpQuantizer.Verdict decide(NodeProto node, int i, GraphIndex index, QuantizationContext context) {
+        if (recipe.excludeNodes().contains(node.getName()) || recipe.excludeOpTypes().contains(node.getOpType())) {
+            return OpQuantizer.Verdict.kept("excluded by the recipe");
+        }
+        if (io.quantizer.engine.onnx.Attributes.hasSubgraph(node)) {
+            return OpQuantizer.Verdict.kept("holds subgraphs, which are left intact");
+        }
+        if (!Opsets.isDefaultDomain(node.getDomain())) {
+            return OpQuantizer.Verdict.kept("operator of domain '" + node.getDomain() + "' has no int8 implementation");
+        }
+        boolean touchesFloat = node.getInputList().stream().anyMatch(index::isFloat)
+                || node.getOutputList().stream().anyMatch(index::isFloat);
+        if (!touchesFloat) {
+            return OpQuantizer.Verdict.kept("not a float computation");
+        }
+        return registry.forOpType(node.getOpType()).map(q -> q.mark(node, i, context))
+                .orElseGet(() -> OpQuantizer.Verdict.kept("no int8 implementation for " + node.getOpType()
+                        + ": computed in float between DequantizeLinear and QuantizeLinear"));
+    }
+
+    private QuantParams.ElementType activationType() {
+        return recipe.activationType() == QuantizationRecipe.QuantType.INT8 ? QuantParams.ElementType.INT8
+                : QuantParams.ElementType.UINT8;
+    }
+}
