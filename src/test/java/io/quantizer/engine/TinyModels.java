@@ -1,5 +1,8 @@
 package io.quantizer.engine;
 
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
@@ -11,6 +14,10 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.quantizer.engine.runtime.Ort;
 
 /** Small fp32 models built in code, with seeded weights, for engine tests that need no files. */
 public final class TinyModels {
@@ -122,5 +129,26 @@ public final class TinyModels {
             t.addFloatData((random.nextFloat() * 2 - 1) * scale);
         }
         return t.build();
+    }
+
+    /** The {@link #classifier()}'s own top class for each 8×8 sample: labels on which fp32 scores 100 %. */
+    public static long[] classifierLabels(Path model, float[] x) throws OrtException {
+        int n = x.length / 64;
+        long[] labels = new long[n];
+        try (OrtSession s = Ort.environment().createSession(model.toString());
+             OnnxTensor in = OnnxTensor.createTensor(Ort.environment(), FloatBuffer.wrap(x), new long[] {n, 1, 8, 8});
+             OrtSession.Result r = s.run(Map.of("x", in))) {
+            float[][] logits = (float[][]) r.get(0).getValue();
+            for (int i = 0; i < n; i++) {
+                int best = 0;
+                for (int c = 1; c < logits[i].length; c++) {
+                    if (logits[i][c] > logits[i][best]) {
+                        best = c;
+                    }
+                }
+                labels[i] = best;
+            }
+        }
+        return labels;
     }
 }
