@@ -1,0 +1,76 @@
+package io.quantizer.dataset;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import io.quantizer.engine.data.DatasetDescription;
+import io.quantizer.system.JsonAttributeConverter;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Converter;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import tools.jackson.core.type.TypeReference;
+
+/** An uploaded data set: where its bytes are (by SHA-256) and what arrays it holds. Immutable once stored. */
+@Entity
+@Table(name = "datasets")
+class DatasetEntity {
+
+    @Id
+    private UUID id;
+    private String name;
+    private String sha256;
+    private long sizeBytes;
+    private String format;
+    private long sampleCount;
+    @Convert(converter = TensorsConverter.class)
+    private List<DatasetTensor> tensors;
+    private String labelTensor;
+    private Instant createdAt;
+
+    protected DatasetEntity() {
+        // for JPA
+    }
+
+    DatasetEntity(UUID id, String name, String sha256, long sizeBytes, DatasetDescription description,
+                  Instant createdAt) {
+        this.id = id;
+        this.name = name;
+        this.sha256 = sha256;
+        this.sizeBytes = sizeBytes;
+        this.format = description.format().id();
+        this.sampleCount = description.sampleCount();
+        this.tensors = description.tensors().stream().map(DatasetTensor::of).toList();
+        this.labelTensor = description.labelTensor();
+        this.createdAt = createdAt;
+    }
+
+    DatasetDetails toDetails() {
+        return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt);
+    }
+
+    UUID id() {
+        return id;
+    }
+
+    String name() {
+        return name;
+    }
+
+    String sha256() {
+        return sha256;
+    }
+
+    String format() {
+        return format;
+    }
+
+    @Converter
+    static final class TensorsConverter extends JsonAttributeConverter<List<DatasetTensor>> {
+        TensorsConverter() {
+            super(new TypeReference<>() { });
+        }
+    }
+}
