@@ -51,21 +51,12 @@ class DatasetEntity {
         return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt);
     }
 
-    UUID id() {
-        return id;
-    }
 
-    String name() {
-        return name;
-    }
 
     String sha256() {
         return sha256;
     }
 
-    String format() {
-        return format;
-    }
 
     @Converter
     static final class TensorsConverter extends JsonAttributeConverter<List<DatasetTensor>> {

@@ -1,10 +1,18 @@
 package io.quantizer.dataset;
 
+import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
 
 interface DatasetRepository extends JpaRepository<DatasetEntity, UUID> {
 
-    long countBySha256(String sha256);
+    /** Locks the row so that a job cannot start using the data set while it is being deleted. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select d from DatasetEntity d where d.id = :id")
+    Optional<DatasetEntity> findForUpdateById(UUID id);
 }

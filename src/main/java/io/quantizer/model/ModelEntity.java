@@ -61,13 +61,7 @@ class ModelEntity {
                 parameterCount, inputs, outputs, operatorCounts, createdAt);
     }
 
-    UUID id() {
-        return id;
-    }
 
-    String name() {
-        return name;
-    }
 
     String sha256() {
         return sha256;

@@ -61,8 +61,7 @@ public final class OnnxMetadataReader {
     private static String describe(InvalidProtocolBufferException e) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("ended unexpectedly")) {
-            return "not a valid ONNX model: the file ends in the middle of a protobuf field (a truncated upload, "
-                    + "or not an .onnx file at all)";
+            return WireReader.TRUNCATED;
         }
         return "not a valid ONNX model: the bytes are not an ONNX protobuf (" + message + ")";
     }
@@ -100,6 +99,10 @@ public final class OnnxMetadataReader {
         if (graph == null || irVersion <= 0) {
             throw new OnnxFormatException("not an ONNX model: the file has no " + (graph == null ? "graph"
                     : "IR version") + " (is it an .onnx file exported with torch.onnx, tf2onnx or onnx.save?)");
+        }
+        if (opsets.isEmpty()) {
+            throw new OnnxFormatException("not a valid ONNX model: it imports no operator set (opset_import); the "
+                    + "file may be truncated");
         }
         if (graph.outputs().isEmpty()) {
             throw new OnnxFormatException("not a usable ONNX model: its graph declares no outputs");

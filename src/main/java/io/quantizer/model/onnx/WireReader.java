@@ -18,6 +18,9 @@ final class WireReader {
     /** Messages parsed whole (value infos, opset ids) must stay small; weights are never parsed whole. */
     static final int MAX_SMALL_MESSAGE_BYTES = 16 * 1024 * 1024;
 
+    static final String TRUNCATED = "not a valid ONNX model: the file ends in the middle of a protobuf field (a "
+            + "truncated upload, or not an .onnx file at all)";
+
     private final CodedInputStream in;
 
     WireReader(CodedInputStream in) {
@@ -71,8 +74,7 @@ final class WireReader {
         }
         int outer = in.pushLimit(length);
         builder.mergeFrom(in);
-        in.checkLastTagWas(0);
-        in.popLimit(outer);
+        exit(outer);
         return builder;
     }
 
@@ -83,7 +85,18 @@ final class WireReader {
 
     void exit(int outerLimit) throws IOException {
         in.checkLastTagWas(0);
+        requireLimitReached();
         in.popLimit(outerLimit);
+    }
+
+    /**
+     * A stream that ends exactly between two fields reads like a message that simply has no more fields; only
+     * the length its parent declared tells that bytes are missing.
+     */
+    private void requireLimitReached() {
+        if (in.getBytesUntilLimit() > 0) {
+            throw new OnnxFormatException(TRUNCATED);
+        }
     }
 
     /**
@@ -114,6 +127,7 @@ final class WireReader {
             each.accept(in.readInt64());
             count++;
         }
+        requireLimitReached();
         in.popLimit(outer);
         return count;
     }

@@ -204,12 +204,16 @@ class OnnxMetadataReaderTest {
     @Test
     void refusesTruncatedModels() {
         byte[] whole = OnnxTestModels.linear().toByteArray();
-        for (int cut : new int[] {whole.length - 1, whole.length / 2, 5}) {
-            assertThatThrownBy(() -> read(Arrays.copyOf(whole, cut)))
+        // every strict prefix, including those that end exactly between two fields
+        for (int cut = 1; cut < whole.length; cut++) {
+            int length = cut;
+            assertThatThrownBy(() -> read(Arrays.copyOf(whole, length)))
                     .as("cut at %d of %d", cut, whole.length)
                     .isInstanceOf(OnnxFormatException.class)
-                    .hasMessageContaining("not a valid ONNX model");
+                    .hasMessageContaining("ONNX model");
         }
+        assertThatThrownBy(() -> read(Arrays.copyOf(whole, whole.length / 2)))
+                .hasMessageContaining("ends in the middle of a protobuf field");
     }
 
     @Test

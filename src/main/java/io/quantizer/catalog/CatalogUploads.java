@@ -1,0 +1,98 @@
+package io.quantizer.catalog;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.quantizer.storage.ContentAddressedBlobs;
+import io.quantizer.storage.StagedUpload;
+import io.quantizer.storage.UploadStager;
+import io.quantizer.system.ApiException;
+
+/**
+ * The upload and delete life cycle shared by models and data sets: stage the bytes, validate them, store them
+ * once by content, save the row; and after a row is deleted, drop the blob when no model or data set row still
+ * refers to it. A rejected upload leaves no row, no object and no temp file.
+ */
+@Component
+public class CatalogUploads {
+
+    /** Reads facts from a staged file; throws an {@code ApiException} (4xx) when the file is unusable. */
+    @FunctionalInterface
+    public interface Validator<F> {
+        F validate(StagedUpload staged) throws IOException;
+    }
+
+    /** Saves the row for a validated, published upload. */
+    @FunctionalInterface
+    public interface Saver<F, T> {
+        T save(StagedUpload staged, F facts);
+    }
+
+    private final UploadStager stager;
+    private final ContentAddressedBlobs blobs;
+    private final BlobReferences references;
+    private final TransactionTemplate transactions;
+
+    CatalogUploads(UploadStager stager, ContentAddressedBlobs blobs, BlobReferences references,
+                   TransactionTemplate transactions) {
+        this.stager = stager;
+        this.blobs = blobs;
+        this.references = references;
+        this.transactions = transactions;
+    }
+
+    /**
+     * Stages {@code file}, validates it, publishes its blob and saves its row.
+     *
+     * @param kind {@code model} or {@code dataset}: the upload metric's tag
+     */
+    public <F, T> T store(MultipartFile file, String kind, Validator<F> validator, Saver<F, T> saver)
+            throws IOException {
+        try (StagedUpload staged = stager.stage(file, kind)) {
+            F facts = validator.validate(staged);
+            blobs.publish(staged);
+            T saved;
+            try {
+                saved = saver.save(staged, facts);
+            } catch (RuntimeException e) {
+                releaseIfUnused(staged.sha256());
+                throw e;
+            }
+            // a delete of the last other row with these bytes may have removed the blob between our publish and
+            // our commit; publishing again (a size check when the blob is there) restores it
+            blobs.publish(staged);
+            return saved;
+        }
+    }
+
+    /**
+     * Deletes a row in one transaction ({@code deleteRow} locks it, checks it may go, deletes it and returns its
+     * SHA-256), then, once that has committed, drops the blob if no row refers to it any more.
+     */
+    public void delete(Supplier<String> deleteRow) throws IOException {
+        releaseIfUnused(transactions.execute(status -> deleteRow.get()));
+    }
+
+    /** Throws 409 naming every use other features report for {@code resource} {@code id}. */
+    public static void refuseIfUsed(String resource, UUID id, Stream<Optional<String>> uses) {
+        List<String> blocking = uses.flatMap(Optional::stream).toList();
+        if (!blocking.isEmpty()) {
+            throw new ApiException.Conflict(resource + " " + id + " is still in use: " + String.join("; ", blocking)
+                    + ". Wait for it to finish or cancel it first.");
+        }
+    }
+
+    private void releaseIfUnused(String sha256) throws IOException {
+        if (references.count(sha256) == 0) {
+            blobs.delete(sha256);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.quantizer.dataset;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.quantizer.catalog.BlobDownloads;
+import io.quantizer.system.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+@RestController
+@RequestMapping("/api/v1/datasets")
+@Tag(name = "Datasets", description = "Upload calibration and evaluation data as NumPy .npz/.npy")
+class DatasetController {
+
+    private final DatasetService datasets;
+    private final BlobDownloads downloads;
+
+    DatasetController(DatasetService datasets, BlobDownloads downloads) {
+        this.datasets = datasets;
+        this.downloads = downloads;
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Upload a data set",
+            description = "A .npz (numpy.savez or savez_compressed: one array per model input, named like the "
+                    + "input, plus optional labels named 'label', 'labels' or 'y') or a .npy (numpy.save: one "
+                    + "input). The first dimension is the sample dimension and must agree across arrays. NumPy "
+                    + "format 1.0-3.0, either byte order, bool/int/uint/float16/32/64. Uploading the same bytes "
+                    + "again creates a new data set that shares the stored object.")
+    @ApiResponse(responseCode = "201", description = "Stored; Location names the new data set")
+    @ApiResponse(responseCode = "413", description = "Larger than quantizer.upload.max-size",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "Not a usable data set (details in the problem)",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<DatasetDetails> upload(
+            @Parameter(description = "the .npz or .npy file", content = @Content(
+                    mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+            @RequestPart("file") MultipartFile file,
+            @Parameter(description = "display name; defaults to the file name")
+            @RequestPart(name = "name", required = false) String name) throws IOException {
+        DatasetDetails dataset = datasets.upload(file, name);
+        return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(dataset);
+    }
+
+    @GetMapping
+    @Operation(summary = "List data sets, newest first")
+    PageResponse<DatasetDetails> list(
+            @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
+            @Parameter(description = "page size, 1 to 100") @RequestParam(defaultValue = "20") @Min(1) @Max(100)
+            int size) {
+        return datasets.list(page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a data set's metadata")
+    @ApiResponse(responseCode = "404", description = "No such data set",
+            content = @Content(mediaType = "application/problem+json"))
+    DatasetDetails get(@PathVariable UUID id) {
+        return datasets.get(id);
+    }
+
+    @GetMapping(value = "/{id}/content", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(summary = "Download the data set's bytes",
+            description = "Streamed and byte-identical to the upload; the ETag is the SHA-256.")
+    @ApiResponse(responseCode = "200", description = "The .npz or .npy file", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    ResponseEntity<Resource> content(@PathVariable UUID id,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
+            throws IOException {
+        DatasetDetails dataset = datasets.get(id);
+        return downloads.download(dataset.sha256(), dataset.sizeBytes(),
+                BlobDownloads.filename(dataset.name(), "." + dataset.format()), ifNoneMatch);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a data set",
+            description = "Refused with 409 while a quantization job that is not finished uses the data set.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "409", description = "Still used by a job",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<Void> delete(@PathVariable UUID id) throws IOException {
+        datasets.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+}

@@ -1,0 +1,97 @@
+package io.quantizer.dataset;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.quantizer.catalog.CatalogUploads;
+import io.quantizer.catalog.UploadNames;
+import io.quantizer.engine.data.DatasetDescription;
+import io.quantizer.engine.data.DatasetFormatException;
+import io.quantizer.engine.data.NpzLimits;
+import io.quantizer.engine.data.NumpyDataset;
+import io.quantizer.system.ApiException;
+import io.quantizer.system.PageResponse;
+
+/** Uploading, listing, reading and deleting data sets. Other features look data sets up through {@link #find}. */
+@Service
+@EnableConfigurationProperties(DatasetProperties.class)
+public class DatasetService {
+
+    static final String RESOURCE = "Dataset";
+    private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
+
+    private final DatasetRepository datasets;
+    private final CatalogUploads uploads;
+    private final NpzLimits limits;
+    private final ObjectProvider<DatasetUsage> usages;
+
+    DatasetService(DatasetRepository datasets, CatalogUploads uploads, DatasetProperties properties,
+                   ObjectProvider<DatasetUsage> usages) {
+        this.datasets = datasets;
+        this.uploads = uploads;
+        this.limits = properties.limits();
+        this.usages = usages;
+    }
+
+    /**
+     * Validates and stores an uploaded .npz/.npy: every header, the zip limits, the shared sample dimension, and
+     * one pass over all the data (sizes and checksums). An unusable file is refused with 422.
+     */
+    public DatasetDetails upload(MultipartFile file, String requestedName) throws IOException {
+        String name = UploadNames.resolve(requestedName, file.getOriginalFilename(), "dataset");
+        return uploads.store(file, "dataset", staged -> {
+            try {
+                return NumpyDataset.inspect(staged.path(), limits);
+            } catch (DatasetFormatException e) {
+                throw new ApiException.Unprocessable("invalid-dataset", "Not a usable data set",
+                        capitalise(e.getMessage()) + ".");
+            }
+        }, (staged, description) -> save(name, staged.sha256(), staged.sizeBytes(), description));
+    }
+
+    private DatasetDetails save(String name, String sha256, long sizeBytes, DatasetDescription description) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return datasets.save(new DatasetEntity(UUID.randomUUID(), name, sha256, sizeBytes, description, now))
+                .toDetails();
+    }
+
+    public PageResponse<DatasetDetails> list(int page, int size) {
+        return PageResponse.of(datasets.findAll(PageRequest.of(page, size, NEWEST_FIRST)),
+                DatasetEntity::toDetails);
+    }
+
+    public Optional<DatasetDetails> find(UUID id) {
+        return datasets.findById(id).map(DatasetEntity::toDetails);
+    }
+
+    public DatasetDetails get(UUID id) {
+        return find(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+    }
+
+    /**
+     * Deletes the data set unless a feature still uses it (409). The row goes first; the stored bytes follow
+     * once no model or data set row refers to them.
+     */
+    public void delete(UUID id) throws IOException {
+        uploads.delete(() -> {
+            DatasetEntity dataset = datasets.findForUpdateById(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+            CatalogUploads.refuseIfUsed(RESOURCE, id, usages.orderedStream().map(usage -> usage.blockingUse(id)));
+            datasets.delete(dataset);
+            return dataset.sha256();
+        });
+    }
+
+    private static String capitalise(String message) {
+        return message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
+    }
+}

@@ -1,0 +1,107 @@
+package io.quantizer.model;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.UUID;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+import org.springframework.core.io.Resource;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.quantizer.catalog.BlobDownloads;
+import io.quantizer.system.PageResponse;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
+
+@RestController
+@RequestMapping("/api/v1/models")
+@Tag(name = "Models", description = "Upload fp32 ONNX models and read their signature")
+class ModelController {
+
+    private final ModelService models;
+    private final BlobDownloads downloads;
+
+    ModelController(ModelService models, BlobDownloads downloads) {
+        this.models = models;
+        this.downloads = downloads;
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    @Operation(summary = "Upload an ONNX model",
+            description = "Streams the .onnx to storage while its SHA-256 is computed, reads its graph (not its "
+                    + "weights) and returns its signature. Uploading the same bytes again creates a new model that "
+                    + "shares the stored object. Models with external data are refused.")
+    @ApiResponse(responseCode = "201", description = "Stored; Location names the new model")
+    @ApiResponse(responseCode = "413", description = "Larger than quantizer.upload.max-size",
+            content = @Content(mediaType = "application/problem+json"))
+    @ApiResponse(responseCode = "422", description = "Not a usable ONNX model (details in the problem)",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<ModelDetails> upload(
+            @Parameter(description = "the .onnx file", content = @Content(mediaType = "application/octet-stream",
+                    schema = @Schema(type = "string", format = "binary")))
+            @RequestPart("file") MultipartFile file,
+            @Parameter(description = "display name; defaults to the file name")
+            @RequestPart(name = "name", required = false) String name) throws IOException {
+        ModelDetails model = models.upload(file, name);
+        return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(model);
+    }
+
+    @GetMapping
+    @Operation(summary = "List models, newest first")
+    PageResponse<ModelDetails> list(
+            @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
+            @Parameter(description = "page size, 1 to 100") @RequestParam(defaultValue = "20") @Min(1) @Max(100)
+            int size) {
+        return models.list(page, size);
+    }
+
+    @GetMapping("/{id}")
+    @Operation(summary = "Get a model's metadata")
+    @ApiResponse(responseCode = "404", description = "No such model",
+            content = @Content(mediaType = "application/problem+json"))
+    ModelDetails get(@PathVariable UUID id) {
+        return models.get(id);
+    }
+
+    @GetMapping(value = "/{id}/content", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(summary = "Download the model's bytes",
+            description = "Streamed and byte-identical to the upload; the ETag is the SHA-256.")
+    @ApiResponse(responseCode = "200", description = "The .onnx file", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    ResponseEntity<Resource> content(@PathVariable UUID id,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
+            throws IOException {
+        ModelDetails model = models.get(id);
+        return downloads.download(model.sha256(), model.sizeBytes(), BlobDownloads.filename(model.name(), ".onnx"),
+                ifNoneMatch);
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(summary = "Delete a model",
+            description = "Refused with 409 while a quantization job that is not finished uses the model.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "409", description = "Still used by a job",
+            content = @Content(mediaType = "application/problem+json"))
+    ResponseEntity<Void> delete(@PathVariable UUID id) throws IOException {
+        models.delete(id);
+        return ResponseEntity.noContent().build();
+    }
+}

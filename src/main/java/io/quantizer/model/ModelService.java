@@ -1,0 +1,82 @@
+package io.quantizer.model;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.data.domain.Sort;
+import org.springframework.stereotype.Service;
+import org.springframework.web.multipart.MultipartFile;
+
+import io.quantizer.catalog.CatalogUploads;
+import io.quantizer.catalog.UploadNames;
+import io.quantizer.model.onnx.OnnxFormatException;
+import io.quantizer.model.onnx.OnnxMetadataReader;
+import io.quantizer.model.onnx.OnnxModelInfo;
+import io.quantizer.system.ApiException;
+import io.quantizer.system.PageResponse;
+
+/** Uploading, listing, reading and deleting models. Other features look models up through {@link #find}. */
+@Service
+public class ModelService {
+
+    static final String RESOURCE = "Model";
+    private static final Sort NEWEST_FIRST = Sort.by(Sort.Order.desc("createdAt"), Sort.Order.desc("id"));
+
+    private final ModelRepository models;
+    private final CatalogUploads uploads;
+    private final OnnxMetadataReader reader = new OnnxMetadataReader();
+    private final ObjectProvider<ModelUsage> usages;
+
+    ModelService(ModelRepository models, CatalogUploads uploads, ObjectProvider<ModelUsage> usages) {
+        this.models = models;
+        this.uploads = uploads;
+        this.usages = usages;
+    }
+
+    /** Validates and stores an uploaded .onnx; a file that is not a usable model is refused with 422. */
+    public ModelDetails upload(MultipartFile file, String requestedName) throws IOException {
+        String name = UploadNames.resolve(requestedName, file.getOriginalFilename(), "model");
+        return uploads.store(file, "model", staged -> {
+            try {
+                return reader.read(staged.path());
+            } catch (OnnxFormatException e) {
+                throw new ApiException.Unprocessable("invalid-model", "Not a usable ONNX model", e.getMessage());
+            }
+        }, (staged, info) -> save(name, staged.sha256(), staged.sizeBytes(), info));
+    }
+
+    private ModelDetails save(String name, String sha256, long sizeBytes, OnnxModelInfo info) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        return models.save(new ModelEntity(UUID.randomUUID(), name, sha256, sizeBytes, info, now)).toDetails();
+    }
+
+    public PageResponse<ModelDetails> list(int page, int size) {
+        return PageResponse.of(models.findAll(PageRequest.of(page, size, NEWEST_FIRST)), ModelEntity::toDetails);
+    }
+
+    public Optional<ModelDetails> find(UUID id) {
+        return models.findById(id).map(ModelEntity::toDetails);
+    }
+
+    public ModelDetails get(UUID id) {
+        return find(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+    }
+
+    /**
+     * Deletes the model unless a feature still uses it (409). The row goes first; the stored bytes follow once
+     * no model or data set row refers to them.
+     */
+    public void delete(UUID id) throws IOException {
+        uploads.delete(() -> {
+            ModelEntity model = models.findForUpdateById(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+            CatalogUploads.refuseIfUsed(RESOURCE, id, usages.orderedStream().map(usage -> usage.blockingUse(id)));
+            models.delete(model);
+            return model.sha256();
+        });
+    }
+}
