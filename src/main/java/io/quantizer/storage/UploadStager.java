@@ -63,13 +63,27 @@ public class UploadStager {
         return maxBytes;
     }
 
-    /** Stages a multipart file, refusing it up front when its declared size is already over the cap. */
+    /**
+     * Stages a multipart file. The servlet container has already spooled it to disk under the same cap, in this
+     * same directory, so the file is moved into place (Tomcat renames its spool file when it can) and hashed
+     * by reading it once, rather than written a second time. The multipart file cannot be read afterwards.
+     */
     public StagedUpload stage(MultipartFile file, String kind) throws IOException {
         if (file.getSize() > maxBytes) {
             throw new ApiException.PayloadTooLarge(maxBytes);
         }
-        try (InputStream in = file.getInputStream()) {
-            return stage(in, kind);
+        Path temp = Files.createTempFile(tempDir, TEMP_PREFIX, TEMP_SUFFIX);
+        try {
+            file.transferTo(temp.toFile());
+            long size = Files.size(temp);
+            received(kind).increment(size);
+            if (size > maxBytes) {
+                throw new ApiException.PayloadTooLarge(maxBytes);
+            }
+            return new StagedUpload(temp, sha256Of(temp), size);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(temp);
+            throw e;
         }
     }
 
@@ -80,11 +94,7 @@ public class UploadStager {
      * @throws ApiException.PayloadTooLarge as soon as more than {@code max-size} bytes arrive
      */
     public StagedUpload stage(InputStream content, String kind) throws IOException {
-        Counter received = Counter.builder("quantizer.upload.bytes")
-                .description("Bytes received by model and data set uploads")
-                .baseUnit("bytes")
-                .tag("kind", kind)
-                .register(meters);
+        Counter received = received(kind);
         Path temp = Files.createTempFile(tempDir, TEMP_PREFIX, TEMP_SUFFIX);
         try {
             MessageDigest digest = sha256();
@@ -112,6 +122,26 @@ public class UploadStager {
             out.write(buffer, 0, n);
         }
         return total;
+    }
+
+    private Counter received(String kind) {
+        return Counter.builder("quantizer.upload.bytes")
+                .description("Bytes received by model and data set uploads")
+                .baseUnit("bytes")
+                .tag("kind", kind)
+                .register(meters);
+    }
+
+    private static String sha256Of(Path file) throws IOException {
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[64 * 1024];
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     private void deleteStaleTempFiles() throws IOException {

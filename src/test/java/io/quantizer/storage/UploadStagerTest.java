@@ -103,6 +103,19 @@ class UploadStagerTest {
     }
 
     @Test
+    void stagesMultipartFiles() throws Exception {
+        byte[] bytes = randomBytes(5000);
+
+        try (StagedUpload staged = stager.stage(new MockMultipartFile("file", "m.onnx", null, bytes), "model")) {
+            assertThat(staged.sha256()).isEqualTo(sha256(bytes));
+            assertThat(staged.sizeBytes()).isEqualTo(5000);
+            assertThat(staged.path()).hasBinaryContent(bytes);
+        }
+        assertThat(filesIn(tempDir)).isZero();
+        assertThat(meters.get("quantizer.upload.bytes").tag("kind", "model").counter().count()).isEqualTo(5000);
+    }
+
+    @Test
     void multipartFileDeclaredOverTheCapIsRefusedBeforeReading() throws IOException {
         MockMultipartFile file = new MockMultipartFile("file", new byte[MAX + 1]);
 
