@@ -5,7 +5,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 /**
  * Add and Mul of two activations (residual sums, gating): QLinearAdd / QLinearMul. With a constant operand the
  * node is a bias, a normalisation's affine part, a GELU or hardswish piece: ONNX Runtime fuses those better in
- * float, and quantizing them would break its LayerNorm/GELU fusions, so they stay float.
+ * float, and quantizing them would break its LayerNorm/GELU fusions, so they stay float. So does an Add or Mul
+ * outside any quantized region (neither operand already quantized): it would only add error.
  */
 final class BinaryQuantizer implements OpQuantizer {
 
@@ -18,6 +19,9 @@ final class BinaryQuantizer implements OpQuantizer {
             if (!ctx.activationReady(input)) {
                 return Verdict.kept(ctx.whyNotReadable(input));
             }
+        }
+        if (!ctx.anyAlreadyQuantized(node.getInputList())) {
+            return Verdict.kept(QuantizationContext.OUTSIDE_QUANTIZED_REGION);
         }
         String y = node.getOutput(0);
         if (!ctx.outputReady(y)) {

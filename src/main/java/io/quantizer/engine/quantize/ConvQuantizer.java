@@ -38,6 +38,8 @@ final class ConvQuantizer implements OpQuantizer {
             ctx.plan().bias(new QuantizationPlan.Bias(index, 2, b, x, w));
         }
         ctx.plan().output(y, null, false);
-        return Verdict.quantized(ctx.plan().constant(w).axis() != null ? "int8 per-channel weights" : "int8 per-tensor weights");
+        String weights = ctx.plan().constant(w).axis() != null ? "int8 per-channel weights" : "int8 per-tensor weights";
+        return Verdict.quantized(node.getOpType().equals("ConvTranspose")
+                ? weights + " (ONNX Runtime's CPU provider still runs ConvTranspose in float)" : weights);
     }
 }

@@ -7,7 +7,7 @@ import io.quantizer.engine.onnx.TensorData;
 
 /**
  * Gemm: quantized A, int8 B per output column (axis 0 when transB, else 1), int32 C when it is a plain
- * per-column bias. The output is optional like MatMul's: QGemm can produce floats.
+ * per-column bias ([N] or [1, N]; stored as [N], which broadcasts the same). The output is optional like MatMul's: QGemm can produce floats.
  */
 final class GemmQuantizer implements OpQuantizer {
 
@@ -27,8 +27,9 @@ final class GemmQuantizer implements OpQuantizer {
         int axis = transB ? 0 : 1;
         TensorProto bias = c.isEmpty() ? null : ctx.floatConstant(c);
         boolean plainBias = bias != null && Attributes.getFloat(node, "alpha", 1f) == 1f
-                && Attributes.getFloat(node, "beta", 1f) == 1f && bias.getDimsCount() == 1
-                && TensorData.elementCount(bias) == weight.getDims(axis);
+                && Attributes.getFloat(node, "beta", 1f) == 1f && bias.getDimsCount() <= 2
+                && TensorData.elementCount(bias) == weight.getDims(axis)
+                && (bias.getDimsCount() < 2 || bias.getDims(0) == 1);
         if (!c.isEmpty() && !plainBias) {
             return Verdict.kept("C '" + c + "' is not a per-column constant bias with alpha = beta = 1");
         }

@@ -5,7 +5,9 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 
 /**
  * MatMul: both operands quantized (a constant 2-D right operand as an int8 weight per output column). The output
- * is quantized only if some consumer reads it quantized: otherwise ONNX Runtime fuses a float-output kernel.
+ * is quantized only if some consumer reads it quantized (otherwise ONNX Runtime fuses a float-output kernel), or
+ * if an Add reads it: ONNX Runtime's basic MatMul+Add fusion would otherwise turn the pair into a float Gemm
+ * before its int8 fusions run.
  */
 final class MatMulQuantizer implements OpQuantizer {
 
@@ -28,7 +30,9 @@ final class MatMulQuantizer implements OpQuantizer {
         }
         String y = node.getOutput(0);
         if (ctx.outputReady(y)) {
-            ctx.plan().output(y, null, true);
+            boolean readByAdd = ctx.index().consumers(y).stream()
+                    .anyMatch(c -> ctx.index().node(c).getOpType().equals("Add"));
+            ctx.plan().output(y, null, !readByAdd);
         }
         return Verdict.quantized(weight != null ? "int8 weight" : "both operands quantized");
     }

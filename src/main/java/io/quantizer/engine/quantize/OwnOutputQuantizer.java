@@ -8,7 +8,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 /**
  * Operators whose quantized inputs (all float inputs, or the listed ones) and output each get parameters of their
  * own: pools that average, LeakyRelu, Sigmoid, Concat, Where, the normalisations. Constant inputs are quantized
- * like activations so every input shares the activation type.
+ * like activations so every input shares the activation type. Only inside a quantized region (some input already
+ * quantized by its producer): elsewhere the extra QuantizeLinear/DequantizeLinear would only add error and time.
  */
 final class OwnOutputQuantizer implements OpQuantizer {
 
@@ -35,6 +36,9 @@ final class OwnOutputQuantizer implements OpQuantizer {
             if (input.isEmpty() || !ctx.readable(input)) {
                 return Verdict.kept(input.isEmpty() ? "missing input" : ctx.whyNotReadable(input));
             }
+        }
+        if (!ctx.anyAlreadyQuantized(quantized)) {
+            return Verdict.kept(QuantizationContext.OUTSIDE_QUANTIZED_REGION);
         }
         String y = node.getOutput(0);
         if (!ctx.outputReady(y)) {

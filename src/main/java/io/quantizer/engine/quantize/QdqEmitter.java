@@ -138,8 +138,9 @@ final class QdqEmitter {
         TensorProto original = index.constant(bias.name());
         QuantParams p = params.bias(bias);
         String quantized = names.fresh(bias.name() + "_quantized");
-        int[] values = p.quantize(TensorData.floats(original), TensorData.dims(original));
-        newInitializers.add(TensorData.int32Tensor(quantized, TensorData.shape(original.getDimsList()), values));
+        float[] floats = TensorData.floats(original);
+        int[] values = p.quantize(floats, new int[] {floats.length});
+        newInitializers.add(TensorData.int32Tensor(quantized, new long[] {floats.length}, values));
         String scale = names.fresh(bias.name() + "_scale");
         String zero = names.fresh(bias.name() + "_zero_point");
         long[] dims = p.perChannel() ? new long[] {p.scales().length} : new long[0];

@@ -25,6 +25,8 @@ public final class QdqQuantizer {
     private static final long MIN_QDQ_OPSET = 10;
     private static final long MIN_PER_CHANNEL_OPSET = 13;
 
+    private static final Set<String> SHAPE_READERS = Set.of("Shape", "Size");
+
     private final QuantizationRecipe recipe;
     private final OpQuantizerRegistry registry = new OpQuantizerRegistry();
 
@@ -115,6 +117,9 @@ public final class QdqQuantizer {
         }
         if (!Opsets.isDefaultDomain(node.getDomain())) {
             return OpQuantizer.Verdict.kept("operator of domain '" + node.getDomain() + "' has no int8 implementation");
+        }
+        if (SHAPE_READERS.contains(node.getOpType())) {
+            return OpQuantizer.Verdict.kept("reads only the shape of its input");
         }
         boolean touchesFloat = node.getInputList().stream().anyMatch(index::isFloat)
                 || node.getOutputList().stream().anyMatch(index::isFloat);

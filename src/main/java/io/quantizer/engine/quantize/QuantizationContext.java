@@ -12,6 +12,9 @@ import io.quantizer.engine.onnx.GraphIndex;
  */
 final class QuantizationContext {
 
+    static final String OUTSIDE_QUANTIZED_REGION =
+            "no input is quantized already: Q/DQ here would add error without an int8 kernel to gain";
+
     private final GraphIndex index;
     private final QuantizationPlan plan;
     private final Set<String> unavailable;
@@ -78,6 +81,11 @@ final class QuantizationContext {
     /** The weight axis to use: {@code axis} when per-channel weights are wanted and possible, else per-tensor. */
     Integer weightAxis(Integer axis) {
         return perChannel ? axis : null;
+    }
+
+    /** Whether some non-constant input is already quantized by its producer (or as a graph input). */
+    boolean anyAlreadyQuantized(java.util.List<String> inputs) {
+        return inputs.stream().anyMatch(t -> index.constant(t) == null && plan.isActivation(t));
     }
 
     /** Why an input cannot be read quantized, for the node's decision. */
