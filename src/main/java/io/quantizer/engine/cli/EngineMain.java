@@ -31,14 +31,23 @@ import tools.jackson.databind.json.JsonMapper;
 public final class EngineMain {
 
     private static final double PROGRESS_STEP = 0.002;
+    /**
+     * ONNX Runtime optimises some graphs (Silero VAD's nested If subgraphs) with deep native recursion that
+     * overflows the launcher's default 1 MiB main-thread stack and kills the JVM with SIGSEGV; the engine runs on a
+     * thread of its own with room to spare.
+     */
+    static final long ENGINE_STACK_BYTES = 256L << 20;
 
     private EngineMain() {
     }
 
-    public static void main(String[] args) {
-        int code = run(args, System.out);
+    public static void main(String[] args) throws InterruptedException {
+        int[] code = {EngineProtocol.EXIT_INTERNAL_ERROR};
+        Thread engine = new Thread(null, () -> code[0] = run(args, System.out), "engine", ENGINE_STACK_BYTES);
+        engine.start();
+        engine.join();
         System.out.flush();
-        System.exit(code);
+        System.exit(code[0]);
     }
 
     static int run(String[] args, PrintStream out) {
