@@ -44,8 +44,8 @@ class DatasetController {
         this.downloads = downloads;
     }
 
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @Operation(summary = "Upload a data set",
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "uploadDataset", summary = "Upload a data set",
             description = "A .npz (numpy.savez or savez_compressed: one array per model input, named like the "
                     + "input, plus optional labels named 'label', 'labels' or 'y') or a .npy (numpy.save: one "
                     + "input). The first dimension is the sample dimension and must agree across arrays. NumPy "
@@ -53,9 +53,11 @@ class DatasetController {
                     + "again creates a new data set that shares the stored object.")
     @ApiResponse(responseCode = "201", description = "Stored; Location names the new data set")
     @ApiResponse(responseCode = "413", description = "Larger than quantizer.upload.max-size",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "422", description = "Not a usable data set (details in the problem)",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<DatasetDetails> upload(
             @Parameter(description = "the .npz or .npy file", content = @Content(
                     mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
@@ -66,8 +68,8 @@ class DatasetController {
         return ResponseEntity.created(URI.create("/api/v1/datasets/" + dataset.id())).body(dataset);
     }
 
-    @GetMapping
-    @Operation(summary = "List data sets, newest first")
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "listDatasets", summary = "List data sets, newest first")
     PageResponse<DatasetDetails> list(
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "page size, 1 to 100") @RequestParam(defaultValue = "20") @Min(1) @Max(100)
@@ -75,16 +77,17 @@ class DatasetController {
         return datasets.list(page, size);
     }
 
-    @GetMapping("/{id}")
-    @Operation(summary = "Get a data set's metadata")
+    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "getDataset", summary = "Get a data set's metadata")
     @ApiResponse(responseCode = "404", description = "No such data set",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     DatasetDetails get(@PathVariable UUID id) {
         return datasets.get(id);
     }
 
     @GetMapping(value = "/{id}/content", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Download the data set's bytes",
+    @Operation(operationId = "downloadDataset", summary = "Download the data set's bytes",
             description = "Streamed and byte-identical to the upload; the ETag is the SHA-256.")
     @ApiResponse(responseCode = "200", description = "The .npz or .npy file", content = @Content(
             mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
@@ -97,11 +100,12 @@ class DatasetController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a data set",
+    @Operation(operationId = "deleteDataset", summary = "Delete a data set",
             description = "Refused with 409 while a quantization job that is not finished uses the data set.")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @ApiResponse(responseCode = "409", description = "Still used by a job",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<Void> delete(@PathVariable UUID id) throws IOException {
         datasets.delete(id);
         return ResponseEntity.noContent().build();

@@ -44,16 +44,18 @@ class ModelController {
         this.downloads = downloads;
     }
 
-    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
-    @Operation(summary = "Upload an ONNX model",
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "uploadModel", summary = "Upload an ONNX model",
             description = "Streams the .onnx to storage while its SHA-256 is computed, reads its graph (not its "
                     + "weights) and returns its signature. Uploading the same bytes again creates a new model that "
                     + "shares the stored object. Models with external data are refused.")
     @ApiResponse(responseCode = "201", description = "Stored; Location names the new model")
     @ApiResponse(responseCode = "413", description = "Larger than quantizer.upload.max-size",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "422", description = "Not a usable ONNX model (details in the problem)",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<ModelDetails> upload(
             @Parameter(description = "the .onnx file", content = @Content(mediaType = "application/octet-stream",
                     schema = @Schema(type = "string", format = "binary")))
@@ -64,8 +66,8 @@ class ModelController {
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(model);
     }
 
-    @GetMapping
-    @Operation(summary = "List models, newest first")
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "listModels", summary = "List models, newest first")
     PageResponse<ModelDetails> list(
             @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0") @Min(0) int page,
             @Parameter(description = "page size, 1 to 100") @RequestParam(defaultValue = "20") @Min(1) @Max(100)
@@ -73,16 +75,17 @@ class ModelController {
         return models.list(page, size);
     }
 
-    @GetMapping("/{id}")
-    @Operation(summary = "Get a model's metadata")
+    @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "getModel", summary = "Get a model's metadata")
     @ApiResponse(responseCode = "404", description = "No such model",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     ModelDetails get(@PathVariable UUID id) {
         return models.get(id);
     }
 
     @GetMapping(value = "/{id}/content", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "Download the model's bytes",
+    @Operation(operationId = "downloadModel", summary = "Download the model's bytes",
             description = "Streamed and byte-identical to the upload; the ETag is the SHA-256.")
     @ApiResponse(responseCode = "200", description = "The .onnx file", content = @Content(
             mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
@@ -95,11 +98,12 @@ class ModelController {
     }
 
     @DeleteMapping("/{id}")
-    @Operation(summary = "Delete a model",
+    @Operation(operationId = "deleteModel", summary = "Delete a model",
             description = "Refused with 409 while a quantization job that is not finished uses the model.")
     @ApiResponse(responseCode = "204", description = "Deleted")
     @ApiResponse(responseCode = "409", description = "Still used by a job",
-            content = @Content(mediaType = "application/problem+json"))
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<Void> delete(@PathVariable UUID id) throws IOException {
         models.delete(id);
         return ResponseEntity.noContent().build();

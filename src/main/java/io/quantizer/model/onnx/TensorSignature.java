@@ -3,6 +3,8 @@ package io.quantizer.model.onnx;
 import java.util.Collections;
 import java.util.List;
 
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * A graph input or output as a client sees it.
  *
@@ -11,7 +13,15 @@ import java.util.List;
  * @param shape       dimensions with -1 for a dynamic one; null when the model does not declare a rank
  * @param dimNames    the symbolic name of each dimension (null for a fixed one); null when no dimension has one
  */
-public record TensorSignature(String name, String elementType, List<Long> shape, List<String> dimNames) {
+@Schema(name = "TensorSignature", description = "A graph input or output")
+public record TensorSignature(
+        String name,
+        @Schema(description = "NumPy element type name", example = "float32") String elementType,
+        @Schema(description = "dimensions, -1 where dynamic; null when the model declares no rank", nullable = true)
+        List<Long> shape,
+        @Schema(description = "symbolic name per dimension (null where fixed); null when there are none",
+                nullable = true)
+        List<String> dimNames) {
 
     public TensorSignature {
         shape = shape == null ? null : List.copyOf(shape);
