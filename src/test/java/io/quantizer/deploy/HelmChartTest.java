@@ -297,7 +297,7 @@ class HelmChartTest {
                 "QUANTIZER_STORAGE_S3_ACCESSKEY");
     }
 
-    static Binder binder(String configFile) {
+    private static Binder binder(String configFile) {
         try {
             List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(configFile,
                     new ByteArrayResource(chart.config().getData().get(configFile).getBytes()));
@@ -307,12 +307,22 @@ class HelmChartTest {
         }
     }
 
-    static JsonNode sharedConfig() {
-        return StrictManifestReader.tree(chart.config().getData().get("application.yaml"));
+    private static JsonNode sharedConfig() {
+        return sharedConfigOf(chart);
     }
 
-    static JsonNode roleConfig(String role) {
-        return StrictManifestReader.tree(chart.config().getData().get(role + ".yaml"));
+    private static JsonNode roleConfig(String role) {
+        return roleConfigOf(chart, role);
+    }
+
+    /** The application.yaml both roles load from the chart's ConfigMap. */
+    static JsonNode sharedConfigOf(RenderedChart rendered) {
+        return StrictManifestReader.tree(rendered.config().getData().get("application.yaml"));
+    }
+
+    /** The role's own file ({@code api.yaml} or {@code worker.yaml}) from the chart's ConfigMap. */
+    static JsonNode roleConfigOf(RenderedChart rendered, String role) {
+        return StrictManifestReader.tree(rendered.config().getData().get(role + ".yaml"));
     }
 
     static Map<String, EnvVar> env(Container container) {
