@@ -32,6 +32,7 @@ class ChartValuesSchemaTest {
             memory limit that is no quantity | api: {resources: {limits: {memory: lots}}}            | /api/resources/limits/memory
             ingress path without slash       | ingress: {hosts: [{host: a.b, paths: [{path: api, pathType: Prefix}]}]} | path
             unknown logging format           | logging: {format: xml}                                | /logging/format
+            upload cap in JVM syntax         | upload: {maxSize: 2g}                                 | /upload/maxSize
             """)
     void refusesInvalidValues(String description, String values, String pointer) {
         assertThatThrownBy(() -> RenderedChart.template(values + "\n"))

@@ -36,6 +36,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.quantizer.storage.StorageProperties;
+import io.quantizer.storage.UploadProperties;
+import org.springframework.util.unit.DataSize;
 
 /** The chart with its default values: lint, then every production property of the rendered manifests. */
 class HelmChartTest {
@@ -181,6 +183,11 @@ class HelmChartTest {
         assertThat(mountedEmptyDirs("api")).doesNotContainKey(workDir);
         Volume work = volume("worker", mountedEmptyDirs("worker").get(workDir));
         assertThat(work.getEmptyDir().getSizeLimit()).isEqualTo(new Quantity("20Gi"));
+
+        // uploads are staged under the data dir (quantizer.upload.temp-dir defaults below it): room for several
+        long maxUpload = DataSize.parse(sharedConfig().at("/quantizer/upload/max-size").asText()).toBytes();
+        Volume apiData = volume("api", mountedEmptyDirs("api").get(dataDir));
+        assertThat(bytes(apiData.getEmptyDir().getSizeLimit())).isGreaterThanOrEqualTo(3 * maxUpload);
     }
 
     /** Mount path to volume name, for the role's emptyDir volumes (each must carry a size limit). */
@@ -290,6 +297,8 @@ class HelmChartTest {
         assertThat(storage.s3().bucket()).isEqualTo("quantizer");
         assertThat(storage.s3().region()).isEqualTo("us-east-1");
         assertThat(storage.s3().pathStyleAccess()).isFalse();
+        UploadProperties upload = binder("application.yaml").bind("quantizer.upload", UploadProperties.class).get();
+        assertThat(upload.maxSize()).isEqualTo(DataSize.ofGigabytes(2));
         assertThat(sharedConfig().at("/spring/datasource/url").asText())
                 .isEqualTo("jdbc:postgresql://postgresql:5432/quantizer?sslmode=prefer");
         assertThat(sharedConfig().at("/logging").isMissingNode()).isTrue();
