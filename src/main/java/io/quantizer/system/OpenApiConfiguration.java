@@ -2,8 +2,10 @@ package io.quantizer.system;
 
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.springdoc.core.customizers.OpenApiCustomizer;
+import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -25,7 +27,10 @@ import io.swagger.v3.oas.models.servers.Server;
  * {@code OpenApiContractTest}). Every operation gets a {@code default} response with the {@value #PROBLEM}
  * schema as {@code application/problem+json}; controllers document their specific error statuses with
  * {@code @ApiResponse(responseCode = "404", content = @Content(mediaType = "application/problem+json",
- * schema = @Schema(ref = "#/components/schemas/Problem")))}.
+ * schema = @Schema(ref = "#/components/schemas/Problem")))}; a problem+json response declared without a schema
+ * gets that schema filled in. Operation ids default to the Java method name plus the controller's resource
+ * ({@code ModelController.upload} is {@code uploadModel}) unless a controller names one with
+ * {@code @Operation(operationId = ...)}; JSON is the default response media type.
  */
 @Configuration(proxyBeanMethods = false)
 class OpenApiConfiguration {
@@ -63,15 +68,48 @@ class OpenApiConfiguration {
                 return;
             }
             openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
-                if (operation.getResponses() != null && operation.getResponses().getDefault() == null) {
+                if (operation.getResponses() == null) {
+                    return;
+                }
+                operation.getResponses().values().forEach(OpenApiConfiguration::fillProblemSchema);
+                if (operation.getResponses().getDefault() == null) {
                     operation.getResponses().setDefault(new ApiResponse()
                             .description("Error: a problem detail saying what went wrong and how to fix it")
                             .content(new Content().addMediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE,
-                                    new io.swagger.v3.oas.models.media.MediaType()
-                                            .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)))));
+                                    new io.swagger.v3.oas.models.media.MediaType().schema(problemRef()))));
                 }
             }));
         };
+    }
+
+    /** Names operations {@code <method><Resource>}, so ids are unique and readable in generated clients. */
+    @Bean
+    OperationCustomizer resourceOperationIds() {
+        return (operation, handlerMethod) -> {
+            String method = handlerMethod.getMethod().getName();
+            String id = operation.getOperationId();
+            // springdoc defaults to the method name, suffixed _1, _2... for duplicates
+            if (id == null || id.equals(method) || id.matches(Pattern.quote(method) + "_\\d+")) {
+                String resource = handlerMethod.getBeanType().getSimpleName().replaceFirst("Controller$", "");
+                operation.setOperationId(method + resource);
+            }
+            return operation;
+        };
+    }
+
+    private static void fillProblemSchema(ApiResponse response) {
+        if (response.getContent() == null) {
+            return;
+        }
+        io.swagger.v3.oas.models.media.MediaType problem =
+                response.getContent().get(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (problem != null && problem.getSchema() == null) {
+            problem.setSchema(problemRef());
+        }
+    }
+
+    private static Schema<?> problemRef() {
+        return new Schema<>().$ref("#/components/schemas/" + PROBLEM);
     }
 
     private static Schema<?> problemSchema() {

@@ -54,6 +54,8 @@ class ProblemDetailsAdviceTest {
         }
 
         @PostMapping("/test/probe/json")
+        @io.swagger.v3.oas.annotations.responses.ApiResponse(responseCode = "422", description = "unusable",
+                content = @io.swagger.v3.oas.annotations.media.Content(mediaType = "application/problem+json"))
         Settings json(@Valid @RequestBody Settings settings) {
             return settings;
         }
@@ -202,6 +204,10 @@ class ProblemDetailsAdviceTest {
                 .isEqualTo("#/components/schemas/Problem");
         assertThat(docs.at("/components/schemas/Problem/properties").propertyNames())
                 .contains("type", "title", "status", "detail", "instance", "errors");
+        JsonNode post = docs.at("/paths/~1test~1probe~1json/post");
+        assertThat(post.at("/responses/422/content/application~1problem+json/schema/$ref").asString())
+                .isEqualTo("#/components/schemas/Problem");
+        assertThat(post.get("operationId").asString()).isEqualTo("jsonProbe");
     }
 
     private JsonNode problem(HttpResponse<String> response, int status) {
