@@ -1,0 +1,80 @@
+package io.quantizer.engine.quantize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.quantizer.engine.calibration.TensorRange;
+import io.quantizer.engine.quantize.QuantParams.ElementType;
+import org.junit.jupiter.api.Test;
+
+class QuantParamsTest {
+
+    @Test
+    void asymmetricUint8MapsTheRangeOntoZeroTo255WithZeroExact() {
+        QuantParams p = QuantParams.activation(new TensorRange(-1f, 3f), ElementType.UINT8, false);
+        assertThat(p.scales()[0]).isCloseTo(4f / 255f, within(1e-9f));
+        assertThat(p.zeroPoints()[0]).isEqualTo(64); // rint(255 / 4 = 63.75)
+        assertThat(p.quantize(new float[] {0f, -1f, 3f, 10f}, new int[] {4})).containsExactly(64, 0, 255, 255);
+        assertThat(p.axis()).isNull();
+    }
+
+    @Test
+    void rangesAreWidenedToIncludeZero() {
+        QuantParams positive = QuantParams.activation(new TensorRange(0.5f, 2f), ElementType.UINT8, false);
+        assertThat(positive.scales()[0]).isCloseTo(2f / 255f, within(1e-9f));
+        assertThat(positive.zeroPoints()[0]).isZero();
+        QuantParams negative = QuantParams.activation(new TensorRange(-2f, -1f), ElementType.UINT8, false);
+        assertThat(negative.zeroPoints()[0]).isEqualTo(255);
+        QuantParams int8 = QuantParams.activation(new TensorRange(0f, 2.55f), ElementType.INT8, false);
+        assertThat(int8.zeroPoints()[0]).isEqualTo(-128);
+        assertThat(int8.scales()[0]).isCloseTo(0.01f, within(1e-7f));
+    }
+
+    @Test
+    void degenerateRangeGetsATinyScaleAndStillRepresentsZero() {
+        QuantParams p = QuantParams.activation(new TensorRange(0f, 0f), ElementType.UINT8, false);
+        assertThat(p.scales()[0]).isEqualTo(QuantParams.DEGENERATE_SCALE).isPositive().isLessThan(1e-6f);
+        assertThat(p.dequantize(p.quantize(new float[] {0f}, new int[] {1})[0], 0)).isZero();
+    }
+
+    @Test
+    void symmetricActivationsCentreTheZeroPoint() {
+        QuantParams int8 = QuantParams.activation(new TensorRange(-0.5f, 2f), ElementType.INT8, true);
+        assertThat(int8.scales()[0]).isCloseTo(2f / 127f, within(1e-9f));
+        assertThat(int8.zeroPoints()[0]).isZero();
+        QuantParams uint8 = QuantParams.activation(new TensorRange(-0.5f, 2f), ElementType.UINT8, true);
+        assertThat(uint8.zeroPoints()[0]).isEqualTo(128);
+    }
+
+    @Test
+    void roundingIsHalfToEvenAndSaturates() {
+        assertThat(QuantParams.quantize(2.5f, 1f, 0, -128, 127)).isEqualTo(2);
+        assertThat(QuantParams.quantize(3.5f, 1f, 0, -128, 127)).isEqualTo(4);
+        assertThat(QuantParams.quantize(-2.5f, 1f, 0, -128, 127)).isEqualTo(-2);
+        assertThat(QuantParams.quantize(1000f, 1f, 0, -128, 127)).isEqualTo(127);
+        assertThat(QuantParams.quantize(-1000f, 1f, 10, 0, 255)).isZero();
+    }
+
+    @Test
+    void weightsAreSymmetricInt8PerChannelAlongTheAxisKeepingMinus128Unused() {
+        // 2 output channels x 2 values: channel 0 = {1, -2}, channel 1 = {0.5, 0.25}
+        float[] w = {1f, -2f, 0.5f, 0.25f};
+        QuantParams p = QuantParams.symmetricWeight(w, new int[] {2, 2}, 0);
+        assertThat(p.scales()).containsExactly(2f / 127f, 0.5f / 127f);
+        assertThat(p.zeroPoints()).containsExactly(0, 0);
+        assertThat(p.quantize(w, new int[] {2, 2})).containsExactly(64, -127, 127, 64); // 63.5 -> 64 (even)
+
+        QuantParams lastAxis = QuantParams.symmetricWeight(w, new int[] {2, 2}, 1);
+        assertThat(lastAxis.scales()).containsExactly(1f / 127f, 2f / 127f);
+        QuantParams perTensor = QuantParams.symmetricWeight(w, new int[] {2, 2}, null);
+        assertThat(perTensor.scales()).containsExactly(2f / 127f);
+        assertThat(perTensor.quantize(new float[] {-2.1f}, new int[] {1})).containsExactly(-127);
+    }
+
+    @Test
+    void aChannelOfZerosGetsScaleOneSoItsBiasCannotOverflow() {
+        QuantParams p = QuantParams.symmetricWeight(new float[] {0f, 0f, 3f, -1f}, new int[] {2, 2}, 0);
+        assertThat(p.scales()[0]).isEqualTo(1f);
+        assertThat(p.quantize(new float[] {0f, 0f, 3f, -1f}, new int[] {2, 2})).containsExactly(0, 0, 127, -42);
+    }
+}
