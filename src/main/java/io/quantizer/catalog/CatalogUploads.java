@@ -90,6 +90,15 @@ public class CatalogUploads {
         }
     }
 
+    /** A validator's message as a problem detail: a sentence with a capital and a full stop. */
+    public static String sentence(String message) {
+        if (message == null || message.isEmpty()) {
+            return "The file could not be read.";
+        }
+        String capital = Character.toUpperCase(message.charAt(0)) + message.substring(1);
+        return capital.endsWith(".") ? capital : capital + ".";
+    }
+
     private void releaseIfUnused(String sha256) throws IOException {
         if (references.count(sha256) == 0) {
             blobs.delete(sha256);

@@ -54,7 +54,7 @@ public class DatasetService {
                 return NumpyDataset.inspect(staged.path(), limits);
             } catch (DatasetFormatException e) {
                 throw new ApiException.Unprocessable("invalid-dataset", "Not a usable data set",
-                        capitalise(e.getMessage()) + ".");
+                        CatalogUploads.sentence(e.getMessage()));
             }
         }, (staged, description) -> save(name, staged.sha256(), staged.sizeBytes(), description));
     }
@@ -89,9 +89,5 @@ public class DatasetService {
             datasets.delete(dataset);
             return dataset.sha256();
         });
-    }
-
-    private static String capitalise(String message) {
-        return message.isEmpty() ? message : Character.toUpperCase(message.charAt(0)) + message.substring(1);
     }
 }

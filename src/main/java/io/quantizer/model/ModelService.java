@@ -45,7 +45,8 @@ public class ModelService {
             try {
                 return reader.read(staged.path());
             } catch (OnnxFormatException e) {
-                throw new ApiException.Unprocessable("invalid-model", "Not a usable ONNX model", e.getMessage());
+                throw new ApiException.Unprocessable("invalid-model", "Not a usable ONNX model",
+                        CatalogUploads.sentence(e.getMessage()));
             }
         }, (staged, info) -> save(name, staged.sha256(), staged.sizeBytes(), info));
     }

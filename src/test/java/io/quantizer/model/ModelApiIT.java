@@ -127,7 +127,7 @@ class ModelApiIT extends CatalogApiTestBase {
                 .setInitializer(0, external).build(), 8, 13).toByteArray();
         CatalogClient.Stock before = api.stock();
 
-        assertInvalid(random, "not a valid ONNX model");
+        assertInvalid(random, "Not a valid ONNX model");
         assertInvalid(Arrays.copyOf(whole, whole.length / 2), "ends in the middle");
         assertInvalid(new byte[0], "empty");
         assertInvalid(externalData, "external file");
