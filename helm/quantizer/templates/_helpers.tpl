@@ -151,7 +151,7 @@ seccompProfile:
 
 {{/* Health-group probes against the management port. */}}
 {{- define "quantizer.probes" -}}
-{{- $p := .Values.probes }}
+{{- $p := .Values.probes -}}
 startupProbe:
   httpGet:
     path: /actuator/health/liveness
