@@ -88,6 +88,7 @@ public final class CalibrationRunner {
                     : new ActivationObservation(session, fromGraph, calibrators);
             long done = 0;
             int batchSize = 1;
+            long loopStart = System.nanoTime();
             try (FeedReader reader = new FeedReader(dataset, feed, MAX_BATCH, total, null);
                  observation) {
                 while (reader.remaining() > 0) {
@@ -106,13 +107,14 @@ public final class CalibrationRunner {
                     progress.accept((double) done / total);
                 }
             }
+            double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
             Map<String, TensorRange> ranges = new LinkedHashMap<>();
             Map<String, TensorStatistics> statistics = new LinkedHashMap<>();
             calibrators.forEach((name, c) -> {
                 ranges.put(name, c.range());
                 statistics.put(name, c.statistics());
             });
-            return new CalibrationResult(ranges, statistics, done, feed.batched() ? batchSize : 1);
+            return new CalibrationResult(ranges, statistics, done, feed.batched() ? batchSize : 1, loopSeconds);
         }
     }
 
