@@ -22,7 +22,8 @@ import io.quantizer.model.onnx.OnnxMetadataReader;
 
 /**
  * A 1 GiB model goes through upload staging and metadata reading in a JVM with a 96 MiB heap: neither step
- * holds the weights. The size can be changed with {@code -Dquantizer.test.large-model-floats=N}.
+ * holds the weights, and neither loads ONNX Runtime (the API process must not). The size can be changed with
+ * {@code -Dquantizer.test.large-model-floats=N}.
  */
 class LargeModelUploadMemoryTest {
 
@@ -51,9 +52,10 @@ class LargeModelUploadMemoryTest {
                 .isGreaterThan(bytesNeeded);
         Path model = LargeModelFile.write(dir.resolve("large.onnx"), FLOATS);
         Path staging = Files.createDirectories(dir.resolve("staging"));
+        Path classLog = dir.resolve("classes.log");
 
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                HEAP, "-cp", System.getProperty("java.class.path"), LargeModelUploadProbe.class.getName(),
+                HEAP, "-Xlog:class+load=info:file=" + classLog, "-cp", System.getProperty("java.class.path"), LargeModelUploadProbe.class.getName(),
                 model.toString(), staging.toString())
                 .redirectErrorStream(true)
                 .start();
@@ -68,6 +70,8 @@ class LargeModelUploadMemoryTest {
         long maxHeap = Long.parseLong(output.lines().filter(l -> l.startsWith("maxHeap=")).findFirst()
                 .orElseThrow().substring("maxHeap=".length()));
         assertThat(maxHeap).isLessThan(Files.size(model) / 10);
+        String loaded = Files.readString(classLog);
+        assertThat(loaded).contains(OnnxMetadataReader.class.getName()).doesNotContain("ai.onnxruntime");
         try (var left = Files.list(staging)) {
             assertThat(left.toList()).as("staged temp files").isEqualTo(List.of());
         }
