@@ -50,6 +50,24 @@ public final class Attributes {
         return false;
     }
 
+    /** The node with each of its subgraph attributes replaced by {@code rewrite} of it; the node itself if none. */
+    public static NodeProto mapSubgraphs(NodeProto node, java.util.function.UnaryOperator<ai.onnx.proto.OnnxMl.GraphProto> rewrite) {
+        if (!hasSubgraph(node)) {
+            return node;
+        }
+        NodeProto.Builder builder = node.toBuilder().clearAttribute();
+        for (AttributeProto attribute : node.getAttributeList()) {
+            AttributeProto.Builder a = attribute.toBuilder();
+            if (attribute.hasG()) {
+                a.setG(rewrite.apply(attribute.getG()));
+            }
+            a.clearGraphs();
+            attribute.getGraphsList().forEach(g -> a.addGraphs(rewrite.apply(g)));
+            builder.addAttribute(a);
+        }
+        return builder.build();
+    }
+
     public static NodeProto without(NodeProto node, String... names) {
         NodeProto.Builder builder = node.toBuilder().clearAttribute();
         List<String> drop = List.of(names);

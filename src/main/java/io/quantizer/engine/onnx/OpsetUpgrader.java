@@ -67,20 +67,7 @@ public final class OpsetUpgrader {
     }
 
     private NodeProto withUpgradedSubgraphs(NodeProto node) {
-        if (!Attributes.hasSubgraph(node)) {
-            return node;
-        }
-        NodeProto.Builder builder = node.toBuilder().clearAttribute();
-        for (AttributeProto attribute : node.getAttributeList()) {
-            AttributeProto.Builder a = attribute.toBuilder();
-            if (attribute.hasG()) {
-                a.setG(graph(attribute.getG()));
-            }
-            a.clearGraphs();
-            attribute.getGraphsList().forEach(g -> a.addGraphs(graph(g)));
-            builder.addAttribute(a);
-        }
-        return builder.build();
+        return Attributes.mapSubgraphs(node, this::graph);
     }
 
     private void rewrite(NodeProto node, GraphEdit edit) {

@@ -52,8 +52,20 @@ public final class QdqQuantizer {
         QdqEmitter emitter = new QdqEmitter(marking.index(), marking.plan(), ranges, activationType(),
                 recipe.symmetricActivations());
         ModelProto quantized = emitter.emit(model);
-        List<QuantizedTensor> tensors = new QuantizationReport(marking.index(), marking.plan(), emitter.params()).tensors();
-        return new QuantizationOutcome(quantized, tensors, marking.decisions(), marking.notes());
+        List<QuantizedTensor> tensors = new ArrayList<>(
+                new QuantizationReport(marking.index(), marking.plan(), emitter.params()).tensors());
+        List<String> notes = new ArrayList<>(marking.notes());
+        if (Opsets.defaultDomainVersion(model) >= MIN_QDQ_OPSET) {
+            SubgraphWeights.Result inner = SubgraphWeights.quantize(quantized,
+                    recipe.perChannel() && Opsets.defaultDomainVersion(model) >= MIN_PER_CHANNEL_OPSET);
+            quantized = inner.model();
+            tensors.addAll(inner.tensors());
+            if (!inner.tensors().isEmpty()) {
+                notes.add(inner.tensors().size() + " weight(s) inside subgraphs stored as int8 (weight-only: their"
+                        + " operators still compute in float)");
+            }
+        }
+        return new QuantizationOutcome(quantized, tensors, marking.decisions(), notes);
     }
 
     private record Marking(GraphIndex index, QuantizationPlan plan, List<NodeDecision> decisions, List<String> notes) {

@@ -87,8 +87,7 @@ class CorpusQuantizationTest {
         assertThat(cosines.values()).as("cosines").isNotEmpty().allMatch(c -> c >= 0.99);
         assertThat(fusion.unfusedNodes()).as("float Conv/MatMul/Gemm fed by DequantizeLinear").isEmpty();
         assertThat(fusion.int8Kernels()).isPositive();
-        if (Files.size(model) >= (1 << 20) && !modelFile.startsWith("silero")) {
-            // silero keeps most of its weights inside If subgraphs, which are left intact (see the report)
+        if (Files.size(model) >= (1 << 20)) {
             assertThat(Files.size(quantized)).as("size").isLessThanOrEqualTo((long) (Files.size(model) * 0.30));
         }
     }
