@@ -1,0 +1,45 @@
+package io.quantizer.job;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.persistence.LockModeType;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.Pageable;
+import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
+import org.springframework.data.jpa.repository.Query;
+import org.springframework.data.repository.query.Param;
+
+interface JobRepository extends JpaRepository<QuantizationJob, UUID> {
+
+    /** The row locked for the rest of the transaction: state changes by workers and by cancel serialise here. */
+    @Lock(LockModeType.PESSIMISTIC_WRITE)
+    @Query("select j from QuantizationJob j where j.id = :id")
+    Optional<QuantizationJob> findForUpdate(@Param("id") UUID id);
+
+    Optional<QuantizationJob> findByIdempotencyKey(String idempotencyKey);
+
+    @Query("""
+            select j from QuantizationJob j
+            where (:status is null or j.status = :status) and (:modelId is null or j.modelId = :modelId)
+            order by j.createdAt desc, j.id""")
+    Page<QuantizationJob> search(@Param("status") JobStatus status, @Param("modelId") UUID modelId, Pageable page);
+
+    @Query("""
+            select count(j) > 0 from QuantizationJob j
+            where j.status in :unfinished and j.modelId = :modelId""")
+    boolean existsForModel(@Param("modelId") UUID modelId, @Param("unfinished") Collection<JobStatus> unfinished);
+
+    @Query("""
+            select count(j) > 0 from QuantizationJob j
+            where j.status in :unfinished
+              and (j.calibrationDatasetId = :datasetId or j.evaluationDatasetId = :datasetId)""")
+    boolean existsForDataset(@Param("datasetId") UUID datasetId,
+                             @Param("unfinished") Collection<JobStatus> unfinished);
+
+    @Query("select j.status, count(j) from QuantizationJob j group by j.status")
+    List<Object[]> countByStatus();
+}

@@ -1,0 +1,193 @@
+package io.quantizer.job;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.quantizer.system.ApiException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.data.domain.Page;
+import org.springframework.data.domain.PageRequest;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** Submitting, reading and cancelling quantization jobs: what the API does with them. */
+@Service
+public class JobService {
+
+    private final JobRepository jobs;
+    private final JobCatalog catalog;
+    private final RecipeReader recipes;
+    private final JobScheduling scheduling;
+    private final JobViews views;
+    private final TransactionTemplate transactions;
+
+    JobService(JobRepository jobs, JobCatalog catalog, RecipeReader recipes, JobScheduling scheduling,
+               JobViews views, TransactionTemplate transactions) {
+        this.jobs = jobs;
+        this.catalog = catalog;
+        this.recipes = recipes;
+        this.scheduling = scheduling;
+        this.views = views;
+        this.transactions = transactions;
+    }
+
+    /** The job and whether this call created it (false: an earlier request with the same Idempotency-Key). */
+    public record Submitted(JobView job, boolean created) {
+    }
+
+    public Submitted submit(JobRequest request, String idempotencyKey) {
+        return submit(JobSubmission.of(request, recipes), idempotencyKey);
+    }
+
+    Submitted submit(JobSubmission submission, String idempotencyKey) {
+        Optional<String> key = JobSubmission.checkedKey(idempotencyKey);
+        if (key.isPresent()) {
+            Optional<QuantizationJob> earlier = jobs.findByIdempotencyKey(key.get());
+            if (earlier.isPresent()) {
+                return replay(earlier.get(), submission);
+            }
+        }
+        ModelFacts model = checkInputs(submission.inputs());
+        QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
+                artifactName(model.name()), key.orElse(null), submission.fingerprint(), Instant.now());
+        try {
+            transactions.executeWithoutResult(tx -> {
+                jobs.saveAndFlush(job);
+                scheduling.schedule(job.getId());
+            });
+        } catch (DataIntegrityViolationException e) {
+            // a concurrent request with the same key won the insert: answer like a replay of it
+            QuantizationJob winner = key.flatMap(jobs::findByIdempotencyKey).orElseThrow(() -> e);
+            return replay(winner, submission);
+        }
+        return new Submitted(views.of(job), true);
+    }
+
+    public JobView get(UUID id) {
+        return views.of(find(id));
+    }
+
+    public JobPage list(JobStatus status, UUID modelId, int page, int size) {
+        if (page < 0 || size < 1 || size > 100) {
+            throw new ApiException.BadRequest("invalid-page", "Invalid page request",
+                    "page must be 0 or more and size between 1 and 100, got page=" + page + ", size=" + size + ".");
+        }
+        Page<QuantizationJob> found = jobs.search(status, modelId, PageRequest.of(page, size));
+        return new JobPage(found.getContent().stream().map(views::of).toList(), page, size,
+                found.getTotalElements(), found.getTotalPages());
+    }
+
+    /** Cancels a QUEUED or RUNNING job; a finished one is a 409 that names its state. */
+    public JobView cancel(UUID id) {
+        QuantizationJob cancelled = transactions.execute(tx -> {
+            QuantizationJob job = jobs.findForUpdate(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+            boolean queued = job.getStatus() == JobStatus.QUEUED;
+            job.cancel(Instant.now());
+            if (queued) {
+                scheduling.unschedule(id);
+            }
+            return job;
+        });
+        return views.of(cancelled);
+    }
+
+    /** Where a SUCCEEDED job's quantized model is stored, and the file name to download it as. */
+    public StoredOutput artifact(UUID id) {
+        QuantizationJob job = finishedWithOutputs(id, "quantized model");
+        return new StoredOutput(job.getArtifactKey(), job.getArtifactName());
+    }
+
+    /** Where a SUCCEEDED job's full report is stored, and the file name to download it as. */
+    public StoredOutput report(UUID id) {
+        QuantizationJob job = finishedWithOutputs(id, "report");
+        return new StoredOutput(job.getReportKey(), "quantization-job-" + id + "-report.json");
+    }
+
+    public record StoredOutput(String objectKey, String fileName) {
+    }
+
+    private QuantizationJob finishedWithOutputs(UUID id, String what) {
+        QuantizationJob job = find(id);
+        if (job.getStatus() != JobStatus.SUCCEEDED) {
+            throw new ApiException.Conflict("Job " + id + " is " + job.getStatus() + "; its " + what
+                    + " exists only once the job has SUCCEEDED.");
+        }
+        return job;
+    }
+
+    private QuantizationJob find(UUID id) {
+        return jobs.findById(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+    }
+
+    private Submitted replay(QuantizationJob earlier, JobSubmission submission) {
+        if (!earlier.getRequestFingerprint().equals(submission.fingerprint())) {
+            throw new ApiException.Unprocessable("idempotency-key-reused", "Idempotency-Key reused",
+                    "The Idempotency-Key was first used for job " + earlier.getId() + " with a different request; "
+                            + "send a new key for a different job.");
+        }
+        return new Submitted(views.of(earlier), false);
+    }
+
+    /** Looks the inputs up and checks that they fit each other; 422 naming every problem otherwise. */
+    private ModelFacts checkInputs(JobInputs inputs) {
+        List<Map<String, String>> unknown = new ArrayList<>();
+        Optional<ModelFacts> model = catalog.model(inputs.modelId());
+        if (model.isEmpty()) {
+            unknown.add(Map.of("field", "modelId", "message", "no model with id " + inputs.modelId() + " exists"));
+        }
+        Optional<DatasetFacts> calibration = dataset(inputs.calibrationDatasetId(), "calibrationDatasetId", unknown);
+        Optional<DatasetFacts> evaluation = inputs.evaluationDatasetId() == null ? Optional.empty()
+                : dataset(inputs.evaluationDatasetId(), "evaluationDatasetId", unknown);
+        if (!unknown.isEmpty()) {
+            throw new ApiException.Unprocessable("unknown-input", "Unknown model or data set",
+                    String.join("; ", unknown.stream().map(m -> m.get("field") + ": " + m.get("message")).toList())
+                            + ".").withErrors(unknown);
+        }
+        List<InputCompatibility.Problem> problems =
+                new ArrayList<>(InputCompatibility.inputs(model.get(), calibration.get(), "calibrationDatasetId"));
+        evaluation.ifPresent(e -> problems.addAll(InputCompatibility.inputs(model.get(), e, "evaluationDatasetId")));
+        if (problems.isEmpty() && evaluation.isPresent() && evaluation.get().labels().isPresent()) {
+            problems.addAll(InputCompatibility.labels(model.get(), evaluation.get(), labelRange(evaluation.get()),
+                    "evaluationDatasetId"));
+        }
+        if (!problems.isEmpty()) {
+            throw new ApiException.Unprocessable("inputs-do-not-fit", "Model and data set do not fit",
+                    String.join("; ", problems.stream().map(InputCompatibility.Problem::message).toList()) + ".")
+                    .withErrors(problems.stream()
+                            .map(p -> Map.of("field", p.field(), "message", p.message())).toList());
+        }
+        return model.get();
+    }
+
+    private Optional<DatasetFacts> dataset(UUID id, String field, List<Map<String, String>> unknown) {
+        Optional<DatasetFacts> found = catalog.dataset(id);
+        if (found.isEmpty()) {
+            unknown.add(Map.of("field", field, "message", "no data set with id " + id + " exists"));
+        }
+        return found;
+    }
+
+    private Optional<JobCatalog.LabelRange> labelRange(DatasetFacts dataset) {
+        try {
+            return catalog.labelRange(dataset);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the labels of data set " + dataset.id(), e);
+        }
+    }
+
+    /** {@code fmnist_cnn.onnx} → {@code fmnist_cnn-int8.onnx}, keeping only characters safe in a file name. */
+    static String artifactName(String modelName) {
+        String base = modelName == null ? "model" : modelName.replaceAll("(?i)\\.onnx$", "");
+        base = base.replaceAll("[^A-Za-z0-9._-]+", "_");
+        if (base.isBlank() || base.chars().allMatch(c -> c == '_' || c == '.')) {
+            base = "model";
+        }
+        return (base.length() > 200 ? base.substring(0, 200) : base) + "-int8.onnx";
+    }
+}

@@ -1,0 +1,76 @@
+package io.quantizer.job;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+import io.quantizer.engine.recipe.QuantizationRecipe;
+import io.quantizer.system.ApiException;
+
+/**
+ * A submit request checked for shape (required ids, unknown fields, recipe), before anything is looked up.
+ * Its fingerprint identifies the request for {@code Idempotency-Key}: two bodies that mean the same job (the
+ * same inputs, the same recipe once defaults are filled in) have the same fingerprint.
+ */
+record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJson, String fingerprint) {
+
+    static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+
+    static JobSubmission of(JobRequest request, RecipeReader recipes) {
+        List<String> unknown = request.unknownFields();
+        if (!unknown.isEmpty()) {
+            throw new ApiException.BadRequest("unknown-field", "Unknown request field",
+                    "Unknown field(s) " + unknown + "; a job request takes modelId, calibrationDatasetId, "
+                            + "evaluationDatasetId and recipe.");
+        }
+        List<Map<String, String>> missing = new ArrayList<>();
+        if (request.modelId == null) {
+            missing.add(Map.of("field", "modelId", "message", "the id of the model to quantize is required"));
+        }
+        if (request.calibrationDatasetId == null) {
+            missing.add(Map.of("field", "calibrationDatasetId", "message",
+                    "the id of the calibration data set is required"));
+        }
+        if (!missing.isEmpty()) {
+            throw new ApiException.BadRequest("missing-field", "Missing required field",
+                    "Required field(s) missing: " + missing.stream().map(m -> m.get("field")).toList() + ".")
+                    .withErrors(missing);
+        }
+        QuantizationRecipe recipe = recipes.read(request.recipe);
+        return of(new JobInputs(request.modelId, request.calibrationDatasetId, request.evaluationDatasetId),
+                recipe, recipes);
+    }
+
+    static JobSubmission of(JobInputs inputs, QuantizationRecipe recipe, RecipeReader recipes) {
+        String recipeJson = recipes.toJson(recipe);
+        String canonical = inputs.modelId() + "|" + inputs.calibrationDatasetId() + "|"
+                + Optional.ofNullable(inputs.evaluationDatasetId()).map(UUID::toString).orElse("-") + "|" + recipeJson;
+        return new JobSubmission(inputs, recipe, recipeJson, sha256(canonical));
+    }
+
+    static Optional<String> checkedKey(String idempotencyKey) {
+        if (idempotencyKey == null) {
+            return Optional.empty();
+        }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
+            throw new ApiException.BadRequest("invalid-idempotency-key", "Invalid Idempotency-Key",
+                    "The Idempotency-Key header must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters long.");
+        }
+        return Optional.of(idempotencyKey);
+    }
+
+    private static String sha256(String text) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+}

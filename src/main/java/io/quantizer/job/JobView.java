@@ -1,0 +1,32 @@
+package io.quantizer.job;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import io.quantizer.engine.cli.EngineProtocol.Stage;
+import io.quantizer.engine.recipe.QuantizationRecipe;
+import io.swagger.v3.oas.annotations.media.Schema;
+import tools.jackson.databind.JsonNode;
+
+/** A quantization job as clients see it. */
+@Schema(name = "QuantizationJob")
+public record JobView(
+        UUID id,
+        JobStatus status,
+        @Schema(description = "what the running attempt is doing; the last stage reached once finished")
+        Stage stage,
+        @Schema(description = "0..1 within the job") double progress,
+        @Schema(description = "how many times a worker has started this job (more than 1 after a worker died)")
+        int attempt,
+        UUID modelId,
+        UUID calibrationDatasetId,
+        UUID evaluationDatasetId,
+        @Schema(description = "the recipe the job runs with, every default filled in") QuantizationRecipe recipe,
+        Instant createdAt,
+        Instant startedAt,
+        Instant finishedAt,
+        @Schema(description = "a problem-details object, when FAILED") JsonNode error,
+        @Schema(description = "the quantized model's digest and size, the fp32-vs-int8 evaluation, the nodes "
+                + "quantized and kept in float, stage timings, the machine and warnings; when SUCCEEDED")
+        JsonNode result) {
+}

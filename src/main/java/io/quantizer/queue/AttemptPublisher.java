@@ -1,0 +1,136 @@
+package io.quantizer.queue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.UUID;
+
+import io.quantizer.engine.cli.EngineProtocol.Stage;
+import io.quantizer.job.JobLifecycle;
+import io.quantizer.job.JobLifecycle.Claim;
+import io.quantizer.job.StaleAttemptException;
+import io.quantizer.queue.JobAttemptRunner.Outcome;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Uploads a completed attempt's quantized model and report under its own prefix and publishes SUCCEEDED.
+ * The result shown on the job is the report's {@code summary} plus the artifact's digest and the attempt's
+ * own timings. Never SUCCEEDED without an artifact: uploads come first, and an attempt that cannot finish
+ * them (or loses the job meanwhile) removes what it wrote.
+ */
+final class AttemptPublisher {
+
+    private static final Logger log = LoggerFactory.getLogger(AttemptPublisher.class);
+
+    private final JobLifecycle lifecycle;
+    private final StoreTransfers transfers;
+    private final AttemptProblems problems;
+    private final ObjectMapper mapper;
+
+    AttemptPublisher(JobLifecycle lifecycle, StoreTransfers transfers, AttemptProblems problems, ObjectMapper mapper) {
+        this.lifecycle = lifecycle;
+        this.transfers = transfers;
+        this.problems = problems;
+        this.mapper = mapper;
+    }
+
+    static String jobPrefix(UUID jobId) {
+        return "jobs/" + jobId + "/";
+    }
+
+    static String attemptPrefix(UUID jobId, int attempt) {
+        return jobPrefix(jobId) + "attempt-" + attempt + "/";
+    }
+
+    Outcome publish(Claim claim, AttemptWorkspace workspace, Duration preparing, Duration engine)
+            throws InterruptedException {
+        try {
+            lifecycle.advance(claim.jobId(), claim.attempt(), Stage.PUBLISHING, 0);
+        } catch (StaleAttemptException e) {
+            return Outcome.LOST;
+        }
+        ObjectNode result;
+        String sha256;
+        long size;
+        try {
+            JsonNode report = readReport(workspace.outputReport());
+            size = Files.size(workspace.outputModel());
+            if (size == 0) {
+                throw new IOException("the quantized model file is empty");
+            }
+            sha256 = sha256(workspace.outputModel());
+            result = report.get("summary") instanceof ObjectNode summary ? summary.deepCopy()
+                    : mapper.createObjectNode();
+        } catch (IOException | JacksonException e) {
+            return JobAttemptRunner.failOrLose(lifecycle, claim, problems.badReport(e, claim.attempt()));
+        }
+        String prefix = attemptPrefix(claim.jobId(), claim.attempt());
+        String artifactKey = prefix + "model.int8.onnx";
+        String reportKey = prefix + "report.json";
+        long uploadStarted = System.nanoTime();
+        try {
+            transfers.upload(workspace.outputModel(), artifactKey);
+            transfers.upload(workspace.outputReport(), reportKey);
+        } catch (IOException e) {
+            transfers.deleteAll(prefix);
+            return JobAttemptRunner.failOrLose(lifecycle, claim,
+                    problems.storageFailed("store the quantized model and report", e, claim.attempt()));
+        }
+        Duration uploading = Duration.ofNanos(System.nanoTime() - uploadStarted);
+        ObjectNode model = result.putObject("quantizedModel");
+        model.put("sha256", sha256);
+        model.put("sizeBytes", size);
+        ObjectNode timings = result.putObject("jobTimings");
+        timings.put("preparingSeconds", seconds(preparing));
+        timings.put("engineSeconds", seconds(engine));
+        timings.put("uploadSeconds", seconds(uploading));
+        return succeed(claim, result, artifactKey, reportKey, prefix);
+    }
+
+    private Outcome succeed(Claim claim, ObjectNode result, String artifactKey, String reportKey, String prefix) {
+        try {
+            lifecycle.succeed(claim.jobId(), claim.attempt(), mapper.writeValueAsString(result), artifactKey,
+                    reportKey);
+            return Outcome.FINISHED;
+        } catch (StaleAttemptException e) {
+            log.info("job {} attempt {} lost the job before publishing; deleting its outputs", claim.jobId(),
+                    claim.attempt());
+            transfers.deleteAll(prefix);
+            return Outcome.LOST;
+        }
+    }
+
+    private JsonNode readReport(Path report) throws IOException {
+        try (InputStream in = Files.newInputStream(report)) {
+            JsonNode node = mapper.readTree(in);
+            if (node == null || !node.isObject()) {
+                throw new IOException("the report is not a JSON object");
+            }
+            return node;
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static double seconds(Duration d) {
+        return Math.round(d.toNanos() / 1e6) / 1000.0;
+    }
+}

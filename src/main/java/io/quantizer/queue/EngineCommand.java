@@ -1,0 +1,83 @@
+package io.quantizer.queue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The command line of one engine child JVM: bounded heap, its own temp directory, the service's own classes,
+ * and the engine's arguments ({@link io.quantizer.engine.cli.EngineProtocol}).
+ *
+ * <p>How the child finds the classes depends on how the service was started. From a classpath (tests, an IDE,
+ * {@code spring-boot:run}, a thin jar) {@code java.class.path} is enough. From Spring Boot's executable jar the
+ * application classes sit nested inside it, so the child starts Boot's {@code PropertiesLauncher} on the same
+ * jar with {@code loader.main} naming the entry point.
+ */
+final class EngineCommand {
+
+    static final String BOOT_LOADER_PACKAGE = "org.springframework.boot.loader.";
+    static final String PROPERTIES_LAUNCHER = "org.springframework.boot.loader.launch.PropertiesLauncher";
+
+    private EngineCommand() {
+    }
+
+    /** How this JVM was launched, as far as starting a sibling JVM on the same classes is concerned. */
+    record Launch(String classPath, boolean bootExecutableJar) {
+
+        static Launch current() {
+            ClassLoader loader = EngineChild.class.getClassLoader();
+            boolean boot = loader != null && loader.getClass().getName().startsWith(BOOT_LOADER_PACKAGE);
+            return new Launch(System.getProperty("java.class.path"), boot);
+        }
+    }
+
+    record Inputs(Path model, Path calibration, Path evaluation, Path recipe, Path outputModel, Path outputReport,
+                  Path tmp) {
+    }
+
+    static List<String> build(WorkerProperties worker, Launch launch, Inputs inputs) {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable(worker));
+        command.add("-Xmx" + worker.childMaxHeap().toMegabytes() + "m");
+        // a heap exhausted is a clean, recognisable exit rather than a half-alive JVM
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-XX:+UseSerialGC");
+        command.add("-Djava.io.tmpdir=" + inputs.tmp());
+        command.addAll(worker.childJvmOptions());
+        command.add("-cp");
+        command.add(launch.classPath());
+        if (launch.bootExecutableJar()) {
+            command.add("-Dloader.main=" + EngineChild.class.getName());
+            command.add(PROPERTIES_LAUNCHER);
+        } else {
+            command.add(EngineChild.class.getName());
+        }
+        command.add(worker.engineMainClass());
+        command.add("--model");
+        command.add(inputs.model().toString());
+        command.add("--calibration");
+        command.add(inputs.calibration().toString());
+        if (inputs.evaluation() != null) {
+            command.add("--evaluation");
+            command.add(inputs.evaluation().toString());
+        }
+        command.add("--recipe");
+        command.add(inputs.recipe().toString());
+        command.add("--output-model");
+        command.add(inputs.outputModel().toString());
+        command.add("--output-report");
+        command.add(inputs.outputReport().toString());
+        if (worker.engineThreads() > 0) {
+            command.add("--threads");
+            command.add(Integer.toString(worker.engineThreads()));
+        }
+        return command;
+    }
+
+    private static String javaExecutable(WorkerProperties worker) {
+        if (!worker.javaCommand().isBlank()) {
+            return worker.javaCommand();
+        }
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+}
