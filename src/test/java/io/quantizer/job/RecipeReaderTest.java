@@ -1,0 +1,90 @@
+package io.quantizer.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.quantizer.engine.recipe.QuantizationRecipe;
+import io.quantizer.system.ApiException;
+import org.junit.jupiter.api.Test;
+import org.springframework.http.HttpStatus;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+class RecipeReaderTest {
+
+    // the web layer's mapper is lenient about unknown properties; the reader must not depend on that
+    private final ObjectMapper lenient = JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
+    private final RecipeReader reader = new RecipeReader(lenient);
+
+    @Test
+    void noRecipeMeansEveryDefault() {
+        assertThat(reader.read((String) null)).isEqualTo(QuantizationRecipe.defaults());
+        assertThat(reader.read(" ")).isEqualTo(QuantizationRecipe.defaults());
+        assertThat(reader.read("null")).isEqualTo(QuantizationRecipe.defaults());
+    }
+
+    @Test
+    void givenFieldsAreKeptAndTheRestFilledIn() {
+        QuantizationRecipe recipe = reader.read("""
+                {"activationType":"int8","calibration":{"method":"percentile","percentile":99.9}}""");
+
+        assertThat(recipe.activationType()).isEqualTo(QuantizationRecipe.QuantType.INT8);
+        assertThat(recipe.calibration().method()).isEqualTo(QuantizationRecipe.CalibrationMethod.PERCENTILE);
+        assertThat(recipe.calibration().percentile()).isEqualTo(99.9);
+        assertThat(recipe.perChannel()).isTrue();
+        assertThat(recipe.mode()).isEqualTo(QuantizationRecipe.Mode.STATIC);
+        assertThat(recipe.excludeNodes()).isEmpty();
+        assertThat(reader.fromJson(reader.toJson(recipe))).isEqualTo(recipe);
+    }
+
+    @Test
+    void anUnknownFieldIsABadRequestNamingItAndTheKnownOnes() {
+        assertThatThrownBy(() -> reader.read("{\"perChanel\":false}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getBody().getDetail()).contains("recipe.perChanel", "unknown", "perChannel");
+                });
+        assertThatThrownBy(() -> reader.read("{\"calibration\":{\"metod\":\"mse\"}}"))
+                .isInstanceOfSatisfying(ApiException.class, e ->
+                        assertThat(e.getBody().getDetail()).contains("recipe.calibration.metod", "method"));
+    }
+
+    @Test
+    void anUnknownValueIsUnprocessableListingTheAllowedOnes() {
+        assertThatThrownBy(() -> reader.read("{\"mode\":\"dynamic\"}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(e.getBody().getDetail()).contains("recipe.mode", "'dynamic'", "static");
+                });
+        assertThatThrownBy(() -> reader.read("{\"calibration\":{\"method\":\"kl\"}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getBody().getDetail())
+                        .contains("recipe.calibration.method", "minmax, percentile, entropy, mse"));
+    }
+
+    @Test
+    void outOfRangeValuesAreUnprocessableWithFieldErrors() {
+        assertThatThrownBy(() -> reader.read("{\"calibration\":{\"percentile\":120,\"maxSamples\":0}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(e.getBody().getDetail()).contains("percentile", "maxSamples");
+                    assertThat(e.getBody().getProperties().get("errors")).asString()
+                            .contains("recipe.calibration.percentile", "recipe.calibration.maxSamples");
+                });
+    }
+
+    @Test
+    void malformedRecipesAreBadRequests() {
+        assertThatThrownBy(() -> reader.read("{\"perChannel\":"))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST));
+        assertThatThrownBy(() -> reader.read("[1,2]"))
+                .isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.getBody().getDetail()).contains("must be a JSON object"));
+        assertThatThrownBy(() -> reader.read("{\"excludeNodes\":{\"a\":1}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getBody().getDetail()).contains("recipe.excludeNodes");
+                });
+    }
+}
