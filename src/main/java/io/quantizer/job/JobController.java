@@ -24,7 +24,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RequestPart;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
 
 /** The quantization job resource: submit, follow, list, download the outputs, cancel. */
 @RestController
@@ -35,10 +37,12 @@ class JobController {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final JobService jobs;
+    private final OneShotSubmission oneShot;
     private final ObjectStore store;
 
-    JobController(JobService jobs, ObjectStore store) {
+    JobController(JobService jobs, OneShotSubmission oneShot, ObjectStore store) {
         this.jobs = jobs;
+        this.oneShot = oneShot;
         this.store = store;
     }
 
@@ -51,6 +55,23 @@ class JobController {
                                    @Parameter(description = "makes retries of this request safe")
                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
         return accepted(jobs.submit(request, idempotencyKey).job());
+    }
+
+    @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(summary = "Upload a model and data sets and submit a job, in one call",
+            description = "For trying the service from Swagger UI: the parts are uploaded as with POST "
+                    + "/api/v1/models and /api/v1/datasets, then submitted as with the JSON form. A refused request "
+                    + "leaves none of its uploads behind.")
+    ResponseEntity<JobView> submitUploads(
+            @Parameter(description = "the fp32 .onnx model") @RequestPart("model") MultipartFile model,
+            @Parameter(description = "calibration data, .npz or .npy") @RequestPart("calibration")
+            MultipartFile calibration,
+            @Parameter(description = "held-out data, .npz or .npy, labels optional")
+            @RequestPart(name = "evaluation", required = false) MultipartFile evaluation,
+            @Parameter(description = "the recipe as JSON text; every field optional")
+            @RequestParam(name = "recipe", required = false) String recipe,
+            @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
+        return accepted(oneShot.submit(model, calibration, evaluation, recipe, idempotencyKey).job());
     }
 
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -29,16 +29,18 @@ interface JobRepository extends JpaRepository<QuantizationJob, UUID> {
     Page<QuantizationJob> search(@Param("status") JobStatus status, @Param("modelId") UUID modelId, Pageable page);
 
     @Query("""
-            select count(j) > 0 from QuantizationJob j
-            where j.status in :unfinished and j.modelId = :modelId""")
-    boolean existsForModel(@Param("modelId") UUID modelId, @Param("unfinished") Collection<JobStatus> unfinished);
+            select j from QuantizationJob j
+            where j.status in :statuses and j.modelId = :modelId order by j.createdAt""")
+    List<QuantizationJob> usingModel(@Param("modelId") UUID modelId, @Param("statuses") Collection<JobStatus> statuses,
+                                     Pageable page);
 
     @Query("""
-            select count(j) > 0 from QuantizationJob j
-            where j.status in :unfinished
-              and (j.calibrationDatasetId = :datasetId or j.evaluationDatasetId = :datasetId)""")
-    boolean existsForDataset(@Param("datasetId") UUID datasetId,
-                             @Param("unfinished") Collection<JobStatus> unfinished);
+            select j from QuantizationJob j
+            where j.status in :statuses
+              and (j.calibrationDatasetId = :datasetId or j.evaluationDatasetId = :datasetId)
+            order by j.createdAt""")
+    List<QuantizationJob> usingDataset(@Param("datasetId") UUID datasetId,
+                                       @Param("statuses") Collection<JobStatus> statuses, Pageable page);
 
     @Query("select j.status, count(j) from QuantizationJob j group by j.status")
     List<Object[]> countByStatus();

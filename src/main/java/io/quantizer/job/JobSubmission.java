@@ -48,10 +48,18 @@ record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJ
     }
 
     static JobSubmission of(JobInputs inputs, QuantizationRecipe recipe, RecipeReader recipes) {
+        String identity = inputs.modelId() + "|" + inputs.calibrationDatasetId() + "|"
+                + Optional.ofNullable(inputs.evaluationDatasetId()).map(UUID::toString).orElse("-");
+        return of(inputs, recipe, recipes, identity);
+    }
+
+    /**
+     * A submission whose inputs are identified by {@code identity} for idempotency: the ids for a JSON request,
+     * the uploaded bytes' digests for a one-shot upload (whose every call creates new rows).
+     */
+    static JobSubmission of(JobInputs inputs, QuantizationRecipe recipe, RecipeReader recipes, String identity) {
         String recipeJson = recipes.toJson(recipe);
-        String canonical = inputs.modelId() + "|" + inputs.calibrationDatasetId() + "|"
-                + Optional.ofNullable(inputs.evaluationDatasetId()).map(UUID::toString).orElse("-") + "|" + recipeJson;
-        return new JobSubmission(inputs, recipe, recipeJson, sha256(canonical));
+        return new JobSubmission(inputs, recipe, recipeJson, sha256(identity + "|" + recipeJson));
     }
 
     static Optional<String> checkedKey(String idempotencyKey) {
