@@ -42,6 +42,10 @@ record AttemptWorkspace(Path dir) implements AutoCloseable {
         return dir.resolve("report.json");
     }
 
+    Path argumentFile() {
+        return dir.resolve("engine.args");
+    }
+
     Path tmp() {
         return dir.resolve("tmp");
     }

@@ -1,5 +1,8 @@
 package io.quantizer.queue;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,11 @@ import java.util.List;
  * {@code spring-boot:run}, a thin jar) {@code java.class.path} is enough. From Spring Boot's executable jar the
  * application classes sit nested inside it, so the child starts Boot's {@code PropertiesLauncher} on the same
  * jar with {@code loader.main} naming the entry point.
+ *
+ * <p>Everything after the java executable goes into an argument file ({@code java @file}): ONNX Runtime 1.29
+ * crashes with SIGSEGV while creating its environment in a process whose command line is longer than about
+ * 4 KB (measured here), which a class path of a few dozen jars easily is. An argument file keeps the child's
+ * command line short whatever the class path.
  */
 final class EngineCommand {
 
@@ -72,6 +80,16 @@ final class EngineCommand {
             command.add(Integer.toString(worker.engineThreads()));
         }
         return command;
+    }
+
+    /** Writes all but the executable into {@code argFile} and returns the short command that reads it. */
+    static List<String> viaArgumentFile(List<String> command, Path argFile) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (String arg : command.subList(1, command.size())) {
+            text.append('"').append(arg.replace("\\", "\\\\").replace("\"", "\\\"")).append("\"\n");
+        }
+        Files.writeString(argFile, text, StandardCharsets.UTF_8);
+        return List.of(command.get(0), "@" + argFile);
     }
 
     private static String javaExecutable(WorkerProperties worker) {

@@ -101,7 +101,8 @@ public class JobAttemptRunner {
         }
         Control control = new Control(claim, clock, shuttingDown);
         EngineSupervisor supervisor = new EngineSupervisor(worker.timeout(), worker.watchInterval());
-        List<String> command = EngineCommand.build(worker, EngineCommand.Launch.current(), inputs.get());
+        List<String> command = EngineCommand.viaArgumentFile(
+                EngineCommand.build(worker, EngineCommand.Launch.current(), inputs.get()), workspace.argumentFile());
         EngineOutcome outcome = supervisor.run(command, workspace.dir(), "engine-" + claim.jobId(), control);
         return switch (outcome.kind()) {
             case COMPLETED -> {

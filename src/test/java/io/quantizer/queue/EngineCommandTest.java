@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import java.nio.charset.StandardCharsets;
+
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
 class EngineCommandTest {
@@ -45,6 +48,23 @@ class EngineCommandTest {
         assertThat(command).containsSubsequence("-cp", "app.jar", "-Dloader.main=" + EngineChild.class.getName(),
                 EngineCommand.PROPERTIES_LAUNCHER, "io.quantizer.engine.cli.EngineMain", "--evaluation",
                 "/w/evaluation.npy", "--threads", "2");
+    }
+
+    @Test
+    void theArgumentFileKeepsTheCommandLineShortAndEveryArgumentIntact(@TempDir Path dir) throws Exception {
+        String tricky = "print:a path with spaces, \"quotes\" and a back\\slash";
+        List<String> full = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), EngineChild.class.getName(), ScriptedChild.class.getName(),
+                tricky, "exit:0");
+
+        List<String> command = EngineCommand.viaArgumentFile(full, dir.resolve("engine.args"));
+
+        assertThat(command).hasSize(2);
+        assertThat(command.get(1)).startsWith("@");
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(child.waitFor()).isZero();
+        assertThat(output).isEqualTo(tricky.substring("print:".length()));
     }
 
     @Test
