@@ -6,8 +6,12 @@ import java.net.URI;
 import java.util.UUID;
 
 import io.quantizer.storage.ObjectStore;
+import io.quantizer.system.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.core.io.InputStreamResource;
 import org.springframework.http.ContentDisposition;
@@ -35,6 +39,7 @@ import org.springframework.web.multipart.MultipartFile;
 class JobController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    private static final String PROBLEM = "#/components/schemas/Problem";
 
     private final JobService jobs;
     private final OneShotSubmission oneShot;
@@ -47,10 +52,15 @@ class JobController {
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Submit a quantization job",
+    @Operation(operationId = "submitQuantizationJob", summary = "Submit a quantization job",
             description = "Checks that the data sets fit the model (422 otherwise, and no job is created), stores "
                     + "the job as QUEUED and answers 202 with its Location. The same Idempotency-Key with the same "
                     + "body returns the same job; with another body it is refused with 422.")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
+    @ApiResponse(responseCode = "400", description = "Malformed request: missing or unknown field, unknown recipe "
+            + "field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(responseCode = "422", description = "Unknown model or data set, inputs that do not fit the model, "
+            + "a recipe value that is not supported, or an Idempotency-Key reused for another request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<JobView> submit(@RequestBody JobRequest request,
                                    @Parameter(description = "makes retries of this request safe")
                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {
@@ -58,10 +68,11 @@ class JobController {
     }
 
     @PostMapping(consumes = MediaType.MULTIPART_FORM_DATA_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Upload a model and data sets and submit a job, in one call",
+    @Operation(operationId = "submitQuantizationJob", summary = "Submit a quantization job",
             description = "For trying the service from Swagger UI: the parts are uploaded as with POST "
                     + "/api/v1/models and /api/v1/datasets, then submitted as with the JSON form. A refused request "
                     + "leaves none of its uploads behind.")
+    @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
     ResponseEntity<JobView> submitUploads(
             @Parameter(description = "the fp32 .onnx model") @RequestPart("model") MultipartFile model,
             @Parameter(description = "calibration data, .npz or .npy") @RequestPart("calibration")
@@ -69,41 +80,56 @@ class JobController {
             @Parameter(description = "held-out data, .npz or .npy, labels optional")
             @RequestPart(name = "evaluation", required = false) MultipartFile evaluation,
             @Parameter(description = "the recipe as JSON text; every field optional")
-            @RequestParam(name = "recipe", required = false) String recipe,
+            @RequestPart(name = "recipe", required = false) String recipe,
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
         return accepted(oneShot.submit(model, calibration, evaluation, recipe, idempotencyKey).job());
     }
 
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "A job: status, stage, progress, recipe, and the result or error")
+    @Operation(operationId = "getQuantizationJob",
+            summary = "A job: status, stage, progress, recipe, and the result or error")
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     JobView get(@PathVariable UUID id) {
         return jobs.get(id);
     }
 
     @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Jobs, newest first, optionally filtered by status and model")
-    JobPage list(@RequestParam(required = false) JobStatus status,
-                 @RequestParam(required = false) UUID modelId,
-                 @RequestParam(defaultValue = "0") int page,
-                 @RequestParam(defaultValue = "20") int size) {
+    @Operation(operationId = "listQuantizationJobs",
+            summary = "Jobs, newest first, optionally filtered by status and model")
+    PageResponse<JobView> list(@RequestParam(required = false) JobStatus status,
+                               @RequestParam(required = false) UUID modelId,
+                               @Parameter(description = "page number, from 0") @RequestParam(defaultValue = "0")
+                               int page,
+                               @Parameter(description = "page size, 1 to 100") @RequestParam(defaultValue = "20")
+                               int size) {
         return jobs.list(status, modelId, page, size);
     }
 
     @GetMapping(value = "/{id}/artifact", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
-    @Operation(summary = "The quantized model (.onnx) of a SUCCEEDED job, streamed")
+    @Operation(operationId = "downloadQuantizedModel",
+            summary = "The quantized model (.onnx) of a SUCCEEDED job, streamed")
+    @ApiResponse(responseCode = "200", description = "The int8 .onnx file", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<InputStreamResource> artifact(@PathVariable UUID id) throws IOException {
         return download(jobs.artifact(id), MediaType.APPLICATION_OCTET_STREAM);
     }
 
     @GetMapping(value = "/{id}/report", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "The full report of a SUCCEEDED job: per-tensor ranges, errors and node decisions")
+    @Operation(operationId = "downloadQuantizationReport",
+            summary = "The full report of a SUCCEEDED job: per-tensor ranges, errors and node decisions")
+    @ApiResponse(responseCode = "200", description = "The engine's report (JSON)", content = @Content(
+            mediaType = "application/json", schema = @Schema(type = "object")))
+    @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<InputStreamResource> report(@PathVariable UUID id) throws IOException {
         return download(jobs.report(id), MediaType.APPLICATION_JSON);
     }
 
     @PostMapping(value = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
-    @Operation(summary = "Cancel a QUEUED or RUNNING job",
+    @Operation(operationId = "cancelQuantizationJob", summary = "Cancel a QUEUED or RUNNING job",
             description = "A running attempt stops within seconds and leaves no artifact; a finished job is a 409.")
+    @ApiResponse(responseCode = "202", description = "Cancelled")
+    @ApiResponse(responseCode = "409", description = "The job has already finished", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<JobView> cancel(@PathVariable UUID id) {
         return ResponseEntity.accepted().body(jobs.cancel(id));
     }

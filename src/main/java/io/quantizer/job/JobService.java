@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import io.quantizer.system.ApiException;
+import io.quantizer.system.PageResponse;
 import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.data.domain.Page;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -73,14 +73,12 @@ public class JobService {
         return views.of(find(id));
     }
 
-    public JobPage list(JobStatus status, UUID modelId, int page, int size) {
+    public PageResponse<JobView> list(JobStatus status, UUID modelId, int page, int size) {
         if (page < 0 || size < 1 || size > 100) {
             throw new ApiException.BadRequest("invalid-page", "Invalid page request",
                     "page must be 0 or more and size between 1 and 100, got page=" + page + ", size=" + size + ".");
         }
-        Page<QuantizationJob> found = jobs.search(status, modelId, PageRequest.of(page, size));
-        return new JobPage(found.getContent().stream().map(views::of).toList(), page, size,
-                found.getTotalElements(), found.getTotalPages());
+        return PageResponse.of(jobs.search(status, modelId, PageRequest.of(page, size)), views::of);
     }
 
     /** Cancels a QUEUED or RUNNING job; a finished one is a 409 that names its state. */

@@ -2,6 +2,7 @@ package io.quantizer.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -18,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -57,7 +61,7 @@ class JobApiIT {
     }
 
     private long jobsOfModel(UUID modelId) {
-        return client.get(JobTestClient.JOBS + "?modelId=" + modelId).json().get("totalItems").asLong();
+        return client.get(JobTestClient.JOBS + "?modelId=" + modelId).json().get("totalElements").asLong();
     }
 
     @Test
@@ -234,14 +238,61 @@ class JobApiIT {
         JsonNode succeeded = client.get(JobTestClient.JOBS + "?modelId=" + own + "&status=SUCCEEDED").json();
         JsonNode queued = client.get(JobTestClient.JOBS + "?modelId=" + own + "&status=QUEUED").json();
 
-        assertThat(page.get("totalItems").asLong()).isEqualTo(2);
+        assertThat(page.get("totalElements").asLong()).isEqualTo(2);
         assertThat(page.get("totalPages").asInt()).isEqualTo(2);
         assertThat(page.get("items")).hasSize(1);
         assertThat(page.at("/items/0/id").asString()).isEqualTo(b.toString()); // newest first
-        assertThat(succeeded.get("totalItems").asLong()).isEqualTo(2);
-        assertThat(queued.get("totalItems").asLong()).isZero();
+        assertThat(succeeded.get("totalElements").asLong()).isEqualTo(2);
+        assertThat(queued.get("totalElements").asLong()).isZero();
         assertThat(client.get(JobTestClient.JOBS + "?status=DONE").status()).isEqualTo(400);
         assertThat(client.get(JobTestClient.JOBS + "?size=0").status()).isEqualTo(400);
         assertThat(client.get(JobTestClient.JOBS + "?size=101").status()).isEqualTo(400);
+    }
+
+    @Test
+    void theOneShotFormUploadsEverythingAndSubmitsInOneCall() throws Exception {
+        MultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
+        parts.add("model", new FileSystemResource(Files.write(dir.resolve("one-shot.onnx"), JobFixtures.classifier())));
+        parts.add("calibration", new FileSystemResource(JobFixtures.calibration(dir, "one-shot-calib.npz", 32)));
+        parts.add("evaluation", new FileSystemResource(JobFixtures.labelled(dir, "one-shot-eval.npz", 40, 9)));
+        parts.add("recipe", "{\"perChannel\":false}");
+
+        Response submitted = client.multipart(JobTestClient.JOBS, parts);
+
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        JsonNode job = submitted.json();
+        assertThat(job.at("/recipe/perChannel").asBoolean()).isFalse();
+        assertThat(client.get("/api/v1/models/" + job.get("modelId").asString()).json().get("name").asString())
+                .isEqualTo("one-shot.onnx");
+        assertThat(client.get("/api/v1/datasets/" + job.get("evaluationDatasetId").asString()).status())
+                .isEqualTo(200);
+        UUID id = UUID.fromString(job.get("id").asString());
+        assertThat(client.await(id, JobTestClient::finished, JOB_TIMEOUT).get("status").asString())
+                .isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void aRefusedOneShotRequestLeavesNoUploadBehind() throws Exception {
+        long models = client.get("/api/v1/models?size=1").json().get("totalElements").asLong();
+        long datasets = client.get("/api/v1/datasets?size=1").json().get("totalElements").asLong();
+        MultiValueMap<String, Object> parts = new LinkedMultiValueMap<>();
+        parts.add("model", new FileSystemResource(Files.write(dir.resolve("refused.onnx"), JobFixtures.classifier())));
+        parts.add("calibration", new FileSystemResource(JobFixtures.wrongShape(dir, "refused.npz", 4)));
+
+        Response refused = client.multipart(JobTestClient.JOBS, parts);
+        parts.add("recipe", "{\"mode\":\"dynamic\"}");
+        Response badRecipe = client.multipart(JobTestClient.JOBS, parts);
+        MultiValueMap<String, Object> noModel = new LinkedMultiValueMap<>();
+        noModel.add("calibration", new FileSystemResource(dir.resolve("refused.npz")));
+        Response missingPart = client.multipart(JobTestClient.JOBS, noModel);
+
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.detail()).contains("dimension 2 is 6 in the data but 8 in the model");
+        assertThat(badRecipe.status()).isEqualTo(422);
+        assertThat(badRecipe.detail()).contains("recipe.mode");
+        assertThat(missingPart.status()).isEqualTo(400);
+        assertThat(missingPart.detail()).contains("model");
+        assertThat(client.get("/api/v1/models?size=1").json().get("totalElements").asLong()).isEqualTo(models);
+        assertThat(client.get("/api/v1/datasets?size=1").json().get("totalElements").asLong()).isEqualTo(datasets);
     }
 }
