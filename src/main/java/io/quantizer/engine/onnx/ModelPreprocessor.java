@@ -18,12 +18,13 @@ import io.quantizer.engine.runtime.Ort;
 /**
  * Turns a user's fp32 model into the graph the calibrator and the quantizer work on: Constant-node weights become
  * initializers, IR-3 initializer inputs are dropped, the opset is raised to 13 when per-channel weights are
- * wanted (or the reason why not is noted), and ONNX Runtime's basic optimisations (constant folding, BatchNorm
+ * wanted or when it is below 10 (no QuantizeLinear at all), or the reason why not is noted, and ONNX Runtime's basic optimisations (constant folding, BatchNorm
  * folded into Conv, redundant nodes removed) are applied and saved.
  */
 public final class ModelPreprocessor {
 
     static final String PREPARED_FILE = "prepared.onnx";
+    private static final long MIN_QDQ_OPSET = 10;
     private static final String STAGING_FILE = "preprocessed-input.onnx";
 
     /** Prepares {@code fp32Model}; the result is written to {@code workDir/prepared.onnx}. */
@@ -37,17 +38,20 @@ public final class ModelPreprocessor {
         Files.createDirectories(workDir);
         Path prepared = workDir.resolve(PREPARED_FILE);
         long opset = Opsets.defaultDomainVersion(model);
-        if (r.perChannel() && opset < OpsetUpgrader.TARGET) {
-            ModelProto upgraded = tryUpgrade(model, notes);
+        boolean belowQdq = opset < MIN_QDQ_OPSET;
+        if (belowQdq || (r.perChannel() && opset < OpsetUpgrader.TARGET)) {
+            String purpose = belowQdq ? "QuantizeLinear/DequantizeLinear (opset 10+)" : "per-channel weights";
+            String fallback = belowQdq ? "nothing can be quantized" : "weights fall back to per-tensor";
+            ModelProto upgraded = tryUpgrade(model, notes, purpose, fallback);
             if (upgraded != null) {
                 try {
                     optimize(upgraded, workDir, prepared);
                     notes.add("raised the default-domain opset from " + opset + " to " + OpsetUpgrader.TARGET
-                            + " for per-channel weights");
+                            + " for " + purpose);
                     return new PreparedModel(prepared, OnnxModels.load(prepared), notes);
                 } catch (OrtException e) {
-                    notes.add("per-channel weights need opset 13 but the upgraded model does not load ("
-                            + e.getMessage() + "); weights fall back to per-tensor");
+                    notes.add(purpose + " need opset " + OpsetUpgrader.TARGET + " but the upgraded model does not load ("
+                            + e.getMessage() + "); " + fallback);
                 }
             }
         }
@@ -68,12 +72,12 @@ public final class ModelPreprocessor {
         return new PreparedModel(prepared, OnnxModels.load(prepared), notes);
     }
 
-    private static ModelProto tryUpgrade(ModelProto model, List<String> notes) {
+    private static ModelProto tryUpgrade(ModelProto model, List<String> notes, String purpose, String fallback) {
         try {
             return OpsetUpgrader.upgrade(model);
         } catch (OpsetUpgrader.UpgradeRefused e) {
-            notes.add("per-channel weights need opset 13 but the model cannot be upgraded (" + e.getMessage()
-                    + "); weights fall back to per-tensor");
+            notes.add(purpose + " need a newer opset but the model cannot be upgraded (" + e.getMessage() + "); "
+                    + fallback);
             return null;
         }
     }

@@ -71,11 +71,15 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
      */
     public static QuantParams symmetricWeight(float[] values, int[] dims, Integer axis) {
         int channels = axis == null ? 1 : dims[axis];
+        int inner = axis == null ? values.length : innerSize(dims, axis);
         float[] absMax = new float[channels];
-        int inner = innerSize(dims, axis);
-        for (int i = 0; i < values.length; i++) {
-            int c = axis == null ? 0 : (i / inner) % channels;
-            absMax[c] = Math.max(absMax[c], Math.abs(values[i]));
+        for (int block = 0, i = 0; i < values.length; block++) {
+            int c = block % channels;
+            float m = absMax[c];
+            for (int end = i + inner; i < end; i++) {
+                m = Math.max(m, Math.abs(values[i]));
+            }
+            absMax[c] = m;
         }
         float[] scales = new float[channels];
         for (int c = 0; c < channels; c++) {
@@ -87,12 +91,18 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
     /** Quantizes {@code values} laid out with {@code dims}; per-channel parameters apply along {@link #axis()}. */
     public int[] quantize(float[] values, int[] dims) {
         int channels = scales.length;
-        int inner = innerSize(dims, axis);
+        int inner = axis == null ? values.length : innerSize(dims, axis);
         long qmin = symmetricInt8() ? -127 : type.min;
         int[] out = new int[values.length];
-        for (int i = 0; i < values.length; i++) {
-            int c = axis == null ? 0 : (i / inner) % channels;
-            out[i] = quantize(values[i], scales[c], zeroPoints[c], qmin, type.max);
+        // walk the tensor in runs of one channel, so the channel is found once per run, not per element
+        for (int block = 0, i = 0; i < values.length; block++) {
+            int c = block % channels;
+            double scale = scales[c];
+            int zero = zeroPoints[c];
+            for (int end = Math.min(values.length, i + Math.max(inner, 1)); i < end; i++) {
+                double q = Math.rint(values[i] / scale) + zero;
+                out[i] = (int) (q < qmin ? qmin : (q > type.max ? type.max : q));
+            }
         }
         return out;
     }
@@ -119,12 +129,9 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
         return scales[channel] * (q - zeroPoints[channel]);
     }
 
-    /** Number of elements after {@code axis} (the stride of one step along it); all of them for per-tensor. */
-    static int innerSize(int[] dims, Integer axis) {
+    /** Number of elements after {@code axis} (the stride of one step along it). */
+    static int innerSize(int[] dims, int axis) {
         int inner = 1;
-        if (axis == null) {
-            return Integer.MAX_VALUE;
-        }
         for (int d = axis + 1; d < dims.length; d++) {
             inner *= dims[d];
         }

@@ -89,13 +89,42 @@ class ModelPreprocessorTest {
     }
 
     @Test
-    void perTensorRecipeKeepsTheOpset() throws Exception {
+    void modelThatCannotBeUpgradedFallsBackToPerTensorAndSaysWhy() throws Exception {
+        // Scan is refused by the upgrader (its batch semantics changed at 9); the model still prepares as it is
+        ModelProto body = new ModelBuilder().input("s_in", 2).input("x_in", 2).output("s_out", 2).output("y_out", 2)
+                .node("Add", names("s_in", "x_in"), names("s_out"))
+                .node("Identity", names("s_out"), names("y_out")).build();
+        ModelProto original = new ModelBuilder().opset(9).input("state", 2).input("xs", 3, 2).output("final")
+                .output("ys").node("scan", "Scan", names("state", "xs"), names("final", "ys"),
+                        Attributes.ofInt("num_scan_inputs", 1),
+                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("body")
+                                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                                .setG(body.getGraph()).build())
+                .build();
+        PreparedModel prepared = prepare(original, PER_CHANNEL);
+        assertThat(Opsets.defaultDomainVersion(prepared.model())).isEqualTo(9);
+        assertThat(prepared.notes()).anyMatch(n -> n.contains("cannot be upgraded") && n.contains("Scan")
+                && n.contains("nothing can be quantized"));
+    }
+
+    @Test
+    void perTensorRecipeKeepsAnOpsetThatHasQuantizeLinear() throws Exception {
+        ModelProto original = new ModelBuilder().opset(11).input("x", 1, 3).output("y")
+                .node("Relu", names("x"), names("y"))
+                .build();
+        PreparedModel prepared = prepare(original, PER_TENSOR);
+        assertThat(Opsets.defaultDomainVersion(prepared.model())).isEqualTo(11);
+        assertThat(prepared.notes()).noneMatch(n -> n.contains("opset"));
+    }
+
+    @Test
+    void perTensorRecipeStillUpgradesAnOpsetWithoutQuantizeLinear() throws Exception {
         ModelProto original = new ModelBuilder().opset(9).input("x", 1, 3).output("y")
                 .node("Clip", names("x"), names("y"), Attributes.ofFloat("min", 0f), Attributes.ofFloat("max", 1f))
                 .build();
         PreparedModel prepared = prepare(original, PER_TENSOR);
-        assertThat(Opsets.defaultDomainVersion(prepared.model())).isEqualTo(9);
-        assertThat(prepared.notes()).noneMatch(n -> n.contains("opset"));
+        assertThat(Opsets.defaultDomainVersion(prepared.model())).isEqualTo(13);
+        assertThat(prepared.notes()).anyMatch(n -> n.contains("QuantizeLinear"));
     }
 
     @Test
