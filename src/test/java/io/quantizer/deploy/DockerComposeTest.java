@@ -18,6 +18,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
 import org.springframework.util.unit.DataSize;
 import org.yaml.snakeyaml.Yaml;
 
+import io.quantizer.queue.WorkerProperties;
 import io.quantizer.storage.StorageProperties;
 
 /**
@@ -79,10 +80,10 @@ class DockerComposeTest {
                     .isEqualTo(postgres.get("POSTGRES_PASSWORD"));
         }
         assertThat(binder("api").bind("quantizer.worker.enabled", Boolean.class).get()).isFalse();
-        Binder worker = binder("worker");
-        assertThat(worker.bind("quantizer.worker.enabled", Boolean.class).get()).isTrue();
-        assertThat(worker.bind("quantizer.worker.concurrency", Integer.class).get()).isEqualTo(1);
-        assertThat(worker.bind("quantizer.worker.child-max-heap", DataSize.class).get()).isEqualTo(DataSize.ofGigabytes(2));
+        WorkerProperties worker = binder("worker").bind("quantizer.worker", WorkerProperties.class).get();
+        assertThat(worker.enabled()).isTrue();
+        assertThat(worker.concurrency()).isEqualTo(1);
+        assertThat(worker.childMaxHeap()).isEqualTo(DataSize.ofGigabytes(2));
     }
 
     @Test

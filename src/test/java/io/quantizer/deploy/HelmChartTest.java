@@ -3,6 +3,7 @@ package io.quantizer.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -35,6 +36,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.quantizer.queue.WorkerProperties;
 import io.quantizer.storage.StorageProperties;
 import io.quantizer.storage.UploadProperties;
 import org.springframework.util.unit.DataSize;
@@ -306,10 +308,27 @@ class HelmChartTest {
                 "QUANTIZER_STORAGE_S3_ACCESSKEY");
     }
 
-    private static Binder binder(String configFile) {
+    @Test
+    void workerConfigurationBindsToTheWorkerProperties() {
+        WorkerProperties worker = binder("worker.yaml", "application.yaml")
+                .bind("quantizer.worker", WorkerProperties.class).get();
+
+        assertThat(worker.enabled()).isTrue();
+        assertThat(worker.concurrency()).isEqualTo(1);
+        assertThat(worker.workDir()).isEqualTo(Path.of("/var/lib/quantizer/work"));
+        assertThat(worker.childMaxHeap()).isEqualTo(DataSize.ofGigabytes(2));
+        assertThat(worker.timeout()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(binder("api.yaml").bind("quantizer.worker.enabled", Boolean.class).get()).isFalse();
+    }
+
+    /** The ConfigMap's files as Spring property sources, first file first (it wins). */
+    private static Binder binder(String... configFiles) {
+        List<PropertySource<?>> sources = new java.util.ArrayList<>();
         try {
-            List<PropertySource<?>> sources = new YamlPropertySourceLoader().load(configFile,
-                    new ByteArrayResource(chart.config().getData().get(configFile).getBytes()));
+            for (String file : configFiles) {
+                sources.addAll(new YamlPropertySourceLoader().load(file,
+                        new ByteArrayResource(chart.config().getData().get(file).getBytes())));
+            }
             return new Binder(ConfigurationPropertySources.from(sources));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
