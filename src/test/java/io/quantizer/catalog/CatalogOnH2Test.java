@@ -15,6 +15,7 @@ import org.springframework.test.context.ContextConfiguration;
 import io.quantizer.catalog.CatalogClient.Part;
 import io.quantizer.engine.data.NumpyFixtures;
 import io.quantizer.model.onnx.OnnxTestModels;
+import io.quantizer.storage.ContentAddressedBlobs;
 import io.quantizer.support.TempDataDirInitializer;
 import tools.jackson.databind.JsonNode;
 
@@ -33,7 +34,7 @@ class CatalogOnH2Test {
         CatalogClient api = CatalogClient.of(context);
         byte[] modelBytes = OnnxTestModels.linear().toBuilder().setProducerVersion(UUID.randomUUID().toString())
                 .build().toByteArray();
-        byte[] datasetBytes = NumpyFixtures.float32(new float[] {1, 2, 3, 4}, 2, 2);
+        byte[] datasetBytes = NumpyFixtures.float32(new float[] {1, 2, 3, UUID.randomUUID().hashCode()}, 2, 2);
 
         JsonNode model = json(api.upload("/api/v1/models", Part.file("m.onnx", modelBytes)));
         JsonNode dataset = json(api.upload("/api/v1/datasets", Part.file("d.npy", datasetBytes)));
@@ -45,6 +46,8 @@ class CatalogOnH2Test {
                 .isEqualTo(datasetBytes);
         assertThat(api.delete("/api/v1/models/" + model.get("id").asString()).statusCode()).isEqualTo(204);
         assertThat(api.delete("/api/v1/datasets/" + dataset.get("id").asString()).statusCode()).isEqualTo(204);
-        assertThat(api.store().list("blobs/")).isEmpty();
+        // other tests share this application context, so look at these two blobs only
+        assertThat(api.store().exists(ContentAddressedBlobs.keyFor(model.get("sha256").asString()))).isFalse();
+        assertThat(api.store().exists(ContentAddressedBlobs.keyFor(dataset.get("sha256").asString()))).isFalse();
     }
 }
