@@ -90,9 +90,14 @@ public final class CatalogClient {
     }
 
     public HttpResponse<byte[]> download(String path, String ifNoneMatch) throws IOException, InterruptedException {
+        return downloadWith(path, ifNoneMatch == null ? new String[0] : new String[] {"If-None-Match", ifNoneMatch});
+    }
+
+    /** GET with extra request headers (name, value, name, value...). */
+    public HttpResponse<byte[]> downloadWith(String path, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
-        if (ifNoneMatch != null) {
-            request.header("If-None-Match", ifNoneMatch);
+        if (headers.length > 0) {
+            request.headers(headers);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }

@@ -67,8 +67,13 @@ class ModelApiIT extends CatalogApiTestBase {
         assertThat(content.headers().firstValue("ETag")).hasValue("\"" + sha256(bytes) + "\"");
         assertThat(content.headers().firstValue("Content-Disposition")).hasValueSatisfying(
                 d -> assertThat(d).startsWith("attachment").contains("my linear model.onnx"));
+        assertThat(content.headers().firstValue("Content-Length")).hasValue(String.valueOf(bytes.length));
         assertThat(api.download("/api/v1/models/" + id + "/content", "\"" + sha256(bytes) + "\"").statusCode())
                 .isEqualTo(304);
+        HttpResponse<byte[]> part = api.downloadWith("/api/v1/models/" + id + "/content", "Range", "bytes=10-19");
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo(Arrays.copyOfRange(bytes, 10, 20));
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 10-19/" + bytes.length);
 
         assertThat(api.delete("/api/v1/models/" + id).statusCode()).isEqualTo(204);
         assertProblem(api.get("/api/v1/models/" + id), 404, id);
