@@ -1,11 +1,14 @@
 package io.quantizer.queue;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The command line of one engine child JVM: bounded heap, its own temp directory, the service's own classes,
@@ -35,7 +38,15 @@ final class EngineCommand {
         static Launch current() {
             ClassLoader loader = EngineChild.class.getClassLoader();
             boolean boot = loader != null && loader.getClass().getName().startsWith(BOOT_LOADER_PACKAGE);
-            return new Launch(System.getProperty("java.class.path"), boot);
+            return new Launch(absolute(System.getProperty("java.class.path")), boot);
+        }
+
+        /** The child runs in its own work directory, so relative entries ({@code java -jar app.jar}) must go. */
+        static String absolute(String classPath) {
+            return Arrays.stream(classPath.split(File.pathSeparator))
+                    .filter(entry -> !entry.isEmpty())
+                    .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                    .collect(Collectors.joining(File.pathSeparator));
         }
     }
 

@@ -72,6 +72,14 @@ class EngineCommandTest {
         EngineCommand.Launch launch = EngineCommand.Launch.current();
 
         assertThat(launch.bootExecutableJar()).isFalse();
-        assertThat(launch.classPath()).isEqualTo(System.getProperty("java.class.path"));
+        assertThat(launch.classPath().split(java.io.File.pathSeparator)).allMatch(e -> Path.of(e).isAbsolute());
+    }
+
+    @Test
+    void relativeClassPathEntriesAreMadeAbsoluteForAChildInAnotherDirectory() {
+        String here = Path.of("").toAbsolutePath().toString();
+
+        assertThat(EngineCommand.Launch.absolute("app.jar:/opt/lib/x.jar::target/classes"))
+                .isEqualTo(here + "/app.jar:/opt/lib/x.jar:" + here + "/target/classes");
     }
 }

@@ -59,19 +59,21 @@ class WorkerKillIT {
         UUID id = UUID.fromString(client.submit(Map.of("modelId", model, "calibrationDatasetId", calibration))
                 .json().get("id").asString());
 
-        Process first = startWorker("first");
-        List<ProcessHandle> firstEngine = WorkerFaultsIT.awaitEngineChild(id);
+        // two workers from the start (a JVM start is the slow part); whichever picks the job up gets killed
+        List<Process> started = List.of(startWorker("a"), startWorker("b"));
+        List<ProcessHandle> engine = WorkerFaultsIT.awaitEngineChild(id);
+        long victimPid = engine.get(0).parent().orElseThrow().pid();
+        Process victim = started.stream().filter(p -> p.pid() == victimPid).findFirst().orElseThrow();
         assertThat(client.job(id).get("attempt").asInt()).isEqualTo(1);
 
-        first.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to hand the job back
-        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        victim.destroyForcibly(); // SIGKILL: no shutdown hook, no chance to hand the job back
+        assertThat(victim.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(client.job(id).get("status").asString()).isEqualTo("RUNNING");
-        for (ProcessHandle orphan : firstEngine) {
+        for (ProcessHandle orphan : engine) {
             // the dead worker's engine child notices its parent is gone and exits by itself
             assertThat(orphan.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
         }
 
-        startWorker("second");
         JsonNode done = client.await(id, JobTestClient::finished, Duration.ofSeconds(180));
 
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
