@@ -10,6 +10,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -20,10 +24,12 @@ import io.quantizer.engine.runtime.FeedReader;
 import io.quantizer.engine.runtime.Ort;
 
 /**
- * Histogram methods: fetches whole activations. After the first run at a batch size, the outputs of that size
- * are preallocated (pinned) and ONNX Runtime writes into them in place, so a run allocates nothing and the
- * calibrators read the very memory ONNX Runtime wrote. At most two batch sizes are pinned (the probe and the
- * chosen one); a short last batch runs with copies. Histograms of different tensors update in parallel.
+ * Histogram methods: fetches whole activations. After the first run at a batch size, two sets of outputs of that
+ * size are preallocated (pinned) and ONNX Runtime writes into them in place, so a run allocates nothing and the
+ * histograms read the very memory ONNX Runtime wrote. The histograms of one batch are updated on a background
+ * thread while ONNX Runtime computes the next batch into the other set, so on two cores the cost is the larger
+ * of the two rather than their sum. At most two batch sizes are pinned (the probe and the chosen one); a short
+ * last batch runs with copies.
  */
 final class ActivationObservation implements ObservationRun {
 
@@ -32,14 +38,37 @@ final class ActivationObservation implements ObservationRun {
     private final OrtSession session;
     private final Set<String> tensors;
     private final Map<String, Calibrator> calibrators;
-    private final Map<Integer, Map<String, OnnxTensor>> pinned = new HashMap<>();
-    private final Map<Integer, Map<String, FloatBuffer>> pinnedBuffers = new HashMap<>();
+    private final Map<String, GraphAugmenter.ExtremeOutputs> extremes;
+    private final Set<String> extremeNames = new LinkedHashSet<>();
+    private final Map<Integer, List<PinnedOutputs>> pinned = new HashMap<>();
+    private final Map<Integer, Integer> nextSet = new HashMap<>();
+    /** One thread: a calibrator is never updated by two threads, and updates keep batch order. */
+    private final ExecutorService updater = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "calibration-histograms");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> lastUpdate;
     private long bytesPerSample;
 
-    ActivationObservation(OrtSession session, Set<String> tensors, Map<String, Calibrator> calibrators) {
+    /** @param extremes the in-graph ReduceMin/ReduceMax outputs of each tensor */
+    ActivationObservation(OrtSession session, Set<String> tensors, Map<String, Calibrator> calibrators,
+                          Map<String, GraphAugmenter.ExtremeOutputs> extremes) {
         this.session = session;
         this.tensors = new LinkedHashSet<>(tensors);
         this.calibrators = calibrators;
+        this.extremes = extremes;
+        extremes.values().forEach(n -> {
+            extremeNames.add(n.min());
+            extremeNames.add(n.max());
+        });
+    }
+
+    /** One set of preallocated outputs and the update that still reads it, if any. */
+    private static final class PinnedOutputs {
+        final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+        final Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
+        Future<?> reader;
     }
 
     @Override
@@ -47,15 +76,25 @@ final class ActivationObservation implements ObservationRun {
         if (tensors.isEmpty()) {
             return; // only graph inputs are observed: they come from the fed buffers, no run needed
         }
-        Map<String, OnnxTensor> pins = pinned.get(batch.size());
-        if (pins != null) {
-            session.run(batch.inputs(), pins).close();
-            update(pinnedBuffers.get(batch.size()));
+        List<PinnedOutputs> sets = pinned.get(batch.size());
+        if (sets != null) {
+            int index = nextSet.merge(batch.size(), 1, (a, b) -> (a + b) % sets.size());
+            PinnedOutputs target = sets.get(index);
+            await(target.reader);
+            Map<String, float[]> ranges;
+            try (OrtSession.Result result = session.run(batch.inputs(), extremeNames, target.tensors)) {
+                ranges = extremes(result);
+            }
+            target.reader = submit(target.buffers, ranges);
             return;
         }
         Map<String, FloatBuffer> copies = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        try (OrtSession.Result result = session.run(batch.inputs(), tensors)) {
+        Set<String> requested = new LinkedHashSet<>(tensors);
+        requested.addAll(extremeNames);
+        Map<String, float[]> ranges;
+        try (OrtSession.Result result = session.run(batch.inputs(), requested)) {
+            ranges = extremes(result);
             for (String name : tensors) {
                 OnnxValue value = result.get(name).orElseThrow();
                 if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
@@ -65,22 +104,58 @@ final class ActivationObservation implements ObservationRun {
                 shapes.put(name, tensor.getInfo().getShape());
             }
         }
-        update(copies);
+        submit(copies, ranges);
         long floats = copies.values().stream().mapToLong(FloatBuffer::remaining).sum();
         bytesPerSample = floats * Float.BYTES / batch.size();
         if (pinned.size() < MAX_PINNED_SIZES) {
-            pin(batch.size(), shapes);
+            pinned.put(batch.size(), List.of(pin(shapes), pin(shapes)));
+            nextSet.put(batch.size(), 1);
         }
     }
 
-    private void update(Map<String, FloatBuffer> buffers) {
-        List<Map.Entry<String, FloatBuffer>> entries = new ArrayList<>(buffers.entrySet());
-        entries.parallelStream().forEach(e -> calibrators.get(e.getKey()).update(e.getValue().duplicate()));
+    /** The {min, max} ONNX Runtime computed for each tensor in this run. */
+    private Map<String, float[]> extremes(OrtSession.Result result) throws OrtException {
+        Map<String, float[]> ranges = new HashMap<>();
+        for (Map.Entry<String, GraphAugmenter.ExtremeOutputs> e : extremes.entrySet()) {
+            ranges.put(e.getKey(), new float[] {scalar(result, e.getValue().min()), scalar(result, e.getValue().max())});
+        }
+        return ranges;
     }
 
-    private void pin(int size, Map<String, long[]> shapes) throws OrtException {
-        Map<String, OnnxTensor> pins = new LinkedHashMap<>();
-        Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
+    private static float scalar(OrtSession.Result result, String name) throws OrtException {
+        return (Float) ((OnnxTensor) result.get(name).orElseThrow()).getValue();
+    }
+
+    private Future<?> submit(Map<String, FloatBuffer> buffers, Map<String, float[]> ranges) {
+        List<Map.Entry<String, FloatBuffer>> entries = new ArrayList<>(buffers.entrySet());
+        lastUpdate = updater.submit(() -> entries.forEach(e -> {
+            float[] range = ranges.get(e.getKey());
+            FloatBuffer values = e.getValue().duplicate();
+            if (range == null || values.remaining() == 0) {
+                calibrators.get(e.getKey()).update(values);
+            } else {
+                calibrators.get(e.getKey()).update(values, range[0], range[1]);
+            }
+        }));
+        return lastUpdate;
+    }
+
+    private static void await(Future<?> update) {
+        if (update == null) {
+            return;
+        }
+        try {
+            update.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while updating calibration histograms", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("updating calibration histograms failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private static PinnedOutputs pin(Map<String, long[]> shapes) throws OrtException {
+        PinnedOutputs set = new PinnedOutputs();
         try {
             for (Map.Entry<String, long[]> e : shapes.entrySet()) {
                 long elements = 1;
@@ -89,15 +164,19 @@ final class ActivationObservation implements ObservationRun {
                 }
                 FloatBuffer buffer = ByteBuffer.allocateDirect(Math.toIntExact(elements * Float.BYTES))
                         .order(ByteOrder.nativeOrder()).asFloatBuffer();
-                buffers.put(e.getKey(), buffer);
-                pins.put(e.getKey(), OnnxTensor.createTensor(Ort.environment(), buffer, e.getValue()));
+                set.buffers.put(e.getKey(), buffer);
+                set.tensors.put(e.getKey(), OnnxTensor.createTensor(Ort.environment(), buffer, e.getValue()));
             }
         } catch (OrtException | RuntimeException ex) {
-            pins.values().forEach(OnnxTensor::close);
+            set.tensors.values().forEach(OnnxTensor::close);
             throw ex;
         }
-        pinned.put(size, pins);
-        pinnedBuffers.put(size, buffers);
+        return set;
+    }
+
+    @Override
+    public void finish() {
+        await(lastUpdate);
     }
 
     @Override
@@ -107,8 +186,8 @@ final class ActivationObservation implements ObservationRun {
 
     @Override
     public void close() {
-        pinned.values().forEach(pins -> pins.values().forEach(OnnxTensor::close));
+        updater.shutdownNow();
+        pinned.values().forEach(sets -> sets.forEach(set -> set.tensors.values().forEach(OnnxTensor::close)));
         pinned.clear();
-        pinnedBuffers.clear();
     }
 }

@@ -11,6 +11,14 @@ public interface Calibrator {
     /** Folds the values between the buffer's position and limit into the statistics; the buffer is not moved. */
     void update(FloatBuffer values);
 
+    /**
+     * Like {@link #update(FloatBuffer)}, with the values' extremes already known (ONNX Runtime reduced them in the
+     * graph), which spares a pass over them; non-finite extremes mean "unknown".
+     */
+    default void update(FloatBuffer values, float min, float max) {
+        update(values);
+    }
+
     /** The range to quantize this tensor with, from everything seen so far. */
     TensorRange range();
 

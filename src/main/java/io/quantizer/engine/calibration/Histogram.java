@@ -12,6 +12,8 @@ import java.nio.FloatBuffer;
 final class Histogram {
 
     static final int DEFAULT_BINS = 8192;
+    /** Per-thread scratch for {@link #bin}: four interleaved int histograms, emptied after every batch. */
+    private static final ThreadLocal<int[]> SCRATCH = ThreadLocal.withInitial(() -> new int[0]);
 
     private final long[] counts;
     private final int half;
@@ -32,7 +34,21 @@ final class Histogram {
     }
 
     void add(FloatBuffer values) {
-        ValueExtremes batch = ValueExtremes.of(values);
+        add(values, ValueExtremes.of(values));
+    }
+
+    /** Adds values whose extremes are known; NaN or infinite extremes say they are not, and a pass finds them. */
+    void add(FloatBuffer values, float min, float max) {
+        if (!Float.isFinite(min) || !Float.isFinite(max)) {
+            add(values);
+            return;
+        }
+        ValueExtremes batch = new ValueExtremes();
+        batch.mergeExtremes(min, max, values.remaining());
+        add(values, batch);
+    }
+
+    private void add(FloatBuffer values, ValueExtremes batch) {
         extremes.merge(batch);
         if (batch.finiteCount() == 0) {
             return;
@@ -48,16 +64,84 @@ final class Histogram {
             return;
         }
         cover(maxAbs);
+        long dropped = bin(values);
+        if (dropped > 0 && batch.nonFiniteCount() == 0) {
+            // extremes reduced by ONNX Runtime can hide NaNs; they were found while binning
+            extremes.reclassifyAsNonFinite(dropped);
+        }
+    }
+
+    /**
+     * After {@link #cover}, every finite |x| is below {@code half·w}, so {@code x/w + half} lies in (0, n) and a
+     * cast truncates it to the right bin without {@code Math.floor}. Consecutive values often land in the same bin
+     * (the zeros after a ReLU), and increments of one counter wait on each other; four interleaved scratch
+     * histograms break that chain (measured 1.5–2× faster here) and are summed into the counts afterwards.
+     * Returns how many non-finite values were left out.
+     */
+    private long bin(FloatBuffer values) {
+        long dropped = 0;
         double inverse = 1.0 / width;
+        int n = counts.length;
+        int last = n - 1;
+        int[] scratch = SCRATCH.get();
+        if (scratch.length < 4 * n) {
+            scratch = new int[4 * n];
+            SCRATCH.set(scratch);
+        }
+        float[] chunk = new float[ValueExtremes.CHUNK];
         int end = values.limit();
-        int last = counts.length - 1;
-        for (int i = values.position(); i < end; i++) {
-            float x = values.get(i);
-            if (Float.isFinite(x)) {
-                int k = half + (int) Math.floor(x * inverse);
-                counts[Math.max(0, Math.min(last, k))]++;
+        for (int offset = values.position(); offset < end; offset += chunk.length) {
+            int length = Math.min(chunk.length, end - offset);
+            values.get(offset, chunk, 0, length);
+            if (hasNonFinite(chunk, length)) {
+                int kept = dropNonFinite(chunk, length);
+                dropped += length - kept;
+                length = kept;
+            }
+            int i = 0;
+            for (; i + 3 < length; i += 4) {
+                int k0 = (int) (chunk[i] * inverse + half);
+                int k1 = (int) (chunk[i + 1] * inverse + half);
+                int k2 = (int) (chunk[i + 2] * inverse + half);
+                int k3 = (int) (chunk[i + 3] * inverse + half);
+                scratch[k0 > last ? last : k0]++;
+                scratch[n + (k1 > last ? last : k1)]++;
+                scratch[2 * n + (k2 > last ? last : k2)]++;
+                scratch[3 * n + (k3 > last ? last : k3)]++;
+            }
+            for (; i < length; i++) {
+                int k = (int) (chunk[i] * inverse + half);
+                scratch[k > last ? last : k]++;
             }
         }
+        for (int k = 0; k < n; k++) {
+            counts[k] += (long) scratch[k] + scratch[n + k] + scratch[2 * n + k] + scratch[3 * n + k];
+            scratch[k] = 0;
+            scratch[n + k] = 0;
+            scratch[2 * n + k] = 0;
+            scratch[3 * n + k] = 0;
+        }
+        return dropped;
+    }
+
+    /** A cheap scan of a chunk already in cache: x − x is 0 for finite x and NaN otherwise. */
+    private static boolean hasNonFinite(float[] chunk, int length) {
+        float sum = 0;
+        for (int i = 0; i < length; i++) {
+            sum += chunk[i] - chunk[i];
+        }
+        return sum != 0;
+    }
+
+    /** Moves the finite values to the front of the chunk; returns how many there are. */
+    private static int dropNonFinite(float[] chunk, int length) {
+        int kept = 0;
+        for (int i = 0; i < length; i++) {
+            if (Float.isFinite(chunk[i])) {
+                chunk[kept++] = chunk[i];
+            }
+        }
+        return kept;
     }
 
     private void cover(float maxAbs) {

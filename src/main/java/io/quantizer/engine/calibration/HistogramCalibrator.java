@@ -19,6 +19,11 @@ abstract class HistogramCalibrator implements Calibrator {
     }
 
     @Override
+    public final void update(FloatBuffer values, float min, float max) {
+        histogram.add(values, min, max);
+    }
+
+    @Override
     public final TensorRange range() {
         ValueExtremes e = histogram.extremes();
         if (e.finiteCount() == 0 || histogram.width() == 0) {

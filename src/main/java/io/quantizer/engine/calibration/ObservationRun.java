@@ -8,6 +8,10 @@ interface ObservationRun extends AutoCloseable {
 
     void observe(FeedReader.Batch batch) throws OrtException;
 
+    /** Waits until everything observed so far is in the calibrators. */
+    default void finish() {
+    }
+
     /** Activation bytes the observed tensors held per sample in the last batch. */
     long bytesPerSample();
 

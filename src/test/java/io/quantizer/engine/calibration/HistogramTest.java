@@ -63,4 +63,17 @@ class HistogramTest {
         int bin = (int) Math.floor(0.5f / h.width());
         assertThat(m[bin]).isEqualTo(2);
     }
+
+    @Test
+    void extremesGivenByTheGraphSpareAPassButNaNsAreStillLeftOut() {
+        Histogram given = new Histogram(16);
+        Histogram scanned = new Histogram(16);
+        FloatBuffer values = Samples.of(-1f, 0.25f, Float.NaN, 3f);
+        given.add(values, -1f, 3f);
+        scanned.add(values);
+        assertThat(given.signedCounts()).isEqualTo(scanned.signedCounts());
+        assertThat(given.extremes().nonFiniteCount()).isEqualTo(1);
+        assertThat(given.extremes().finiteCount()).isEqualTo(3);
+        assertThat(LongStream.of(given.signedCounts()).sum()).isEqualTo(3);
+    }
 }
