@@ -83,6 +83,10 @@ public final class EngineMain {
                     message(e));
         } catch (OutOfMemoryError e) {
             return cleanFail(out, a, EngineProtocol.EXIT_INTERNAL_ERROR, "out of memory: " + e.getMessage());
+        } catch (Error e) {
+            // e.g. ONNX Runtime's native library failing to load: still one clear line for the worker
+            return cleanFail(out, a, EngineProtocol.EXIT_INTERNAL_ERROR, e.getClass().getSimpleName() + ": "
+                    + e.getMessage());
         } catch (Exception e) {
             return cleanFail(out, a, EngineProtocol.EXIT_INTERNAL_ERROR, e.getClass().getSimpleName() + ": "
                     + e.getMessage());
