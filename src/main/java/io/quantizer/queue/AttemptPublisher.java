@@ -53,8 +53,11 @@ final class AttemptPublisher {
         return jobPrefix(jobId) + "attempt-" + attempt + "/";
     }
 
-    Outcome publish(Claim claim, AttemptWorkspace workspace, Duration preparing, Duration engine)
-            throws InterruptedException {
+    /** How long the attempt's own steps took, shown in the result as {@code jobTimings}. */
+    record Timings(Duration fetch, Duration engineStart, Duration engine) {
+    }
+
+    Outcome publish(Claim claim, AttemptWorkspace workspace, Timings attempt) throws InterruptedException {
         try {
             lifecycle.advance(claim.jobId(), claim.attempt(), Stage.PUBLISHING, 0);
         } catch (StaleAttemptException e) {
@@ -92,8 +95,9 @@ final class AttemptPublisher {
         model.put("sha256", sha256);
         model.put("sizeBytes", size);
         ObjectNode timings = result.putObject("jobTimings");
-        timings.put("preparingSeconds", seconds(preparing));
-        timings.put("engineSeconds", seconds(engine));
+        timings.put("fetchSeconds", seconds(attempt.fetch()));
+        timings.put("engineStartSeconds", seconds(attempt.engineStart()));
+        timings.put("engineSeconds", seconds(attempt.engine()));
         timings.put("uploadSeconds", seconds(uploading));
         return succeed(claim, result, artifactKey, reportKey, prefix);
     }

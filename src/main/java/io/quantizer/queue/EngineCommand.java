@@ -19,10 +19,10 @@ import java.util.stream.Collectors;
  * application classes sit nested inside it, so the child starts Boot's {@code PropertiesLauncher} on the same
  * jar with {@code loader.main} naming the entry point.
  *
- * <p>Everything after the java executable goes into an argument file ({@code java @file}): ONNX Runtime 1.29
- * crashes with SIGSEGV while creating its environment in a process whose command line is longer than about
- * 4 KB (measured here), which a class path of a few dozen jars easily is. An argument file keeps the child's
- * command line short whatever the class path.
+ * <p>Everything after the java executable goes into an argument file ({@code java @file}), so the child's
+ * command line stays short whatever the class path: measured here, ONNX Runtime 1.29 crashed with SIGSEGV
+ * creating its environment on a JVM main thread once the command line passed about 4 KB (a class path of a few
+ * dozen jars), and a short command line is also what {@code ps} and the job's logs can show.
  */
 final class EngineCommand {
 

@@ -3,8 +3,13 @@ package io.quantizer.queue;
 import java.time.Duration;
 import java.util.List;
 
-/** How an engine child run ended, from the worker's point of view. */
-record EngineOutcome(Kind kind, int exitCode, String errorMessage, List<String> tail, Duration elapsed) {
+/**
+ * How an engine child run ended, from the worker's point of view.
+ *
+ * @param untilFirstLine time from starting the child to its first protocol line (JVM start and engine set-up)
+ */
+record EngineOutcome(Kind kind, int exitCode, String errorMessage, List<String> tail, Duration elapsed,
+                     Duration untilFirstLine) {
 
     enum Kind {
         /** exit 0: both output files are complete */

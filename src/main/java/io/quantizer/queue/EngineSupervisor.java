@@ -38,6 +38,7 @@ final class EngineSupervisor {
             ProgressThrottle throttle = new ProgressThrottle();
             String error = null;
             long lastOwnershipCheck = started;
+            long firstLine = 0;
             while (!child.finished()) {
                 String line = child.nextLine(watchInterval);
                 if (line != null) {
@@ -46,6 +47,9 @@ final class EngineSupervisor {
                         error = engineError.get();
                     }
                     Optional<Progress> progress = EngineProtocol.parseProgress(line);
+                    if (firstLine == 0 && progress.isPresent()) {
+                        firstLine = System.nanoTime();
+                    }
                     if (progress.isPresent() && throttle.due(progress.get())) {
                         try {
                             control.progress(progress.get().stage(), progress.get().fraction());
@@ -70,13 +74,14 @@ final class EngineSupervisor {
             }
             int exit = child.waitForExit();
             EngineOutcome.Kind kind = exit == 0 ? EngineOutcome.Kind.COMPLETED : EngineOutcome.Kind.EXITED_WITH_ERROR;
-            return new EngineOutcome(kind, exit, error, child.tail(), since(started));
+            return new EngineOutcome(kind, exit, error, child.tail(), since(started),
+                    Duration.ofNanos((firstLine == 0 ? System.nanoTime() : firstLine) - started));
         }
     }
 
     private static EngineOutcome stop(EngineProcess child, EngineOutcome.Kind kind, long started) {
         child.kill();
-        return new EngineOutcome(kind, -1, null, child.tail(), since(started));
+        return new EngineOutcome(kind, -1, null, child.tail(), since(started), Duration.ZERO);
     }
 
     private static Duration since(long startedNanos) {

@@ -95,7 +95,9 @@ public class JobAttemptRunner {
     private Outcome attempt(Claim claim, AttemptWorkspace workspace, BooleanSupplier shuttingDown)
             throws IOException, InterruptedException {
         StageClock clock = new StageClock(metrics);
+        long fetchStarted = System.nanoTime();
         Optional<EngineCommand.Inputs> inputs = fetchInputs(claim, workspace);
+        Duration fetching = Duration.ofNanos(System.nanoTime() - fetchStarted);
         if (inputs.isEmpty()) {
             return Outcome.FINISHED;
         }
@@ -107,7 +109,8 @@ public class JobAttemptRunner {
         return switch (outcome.kind()) {
             case COMPLETED -> {
                 clock.enter(Stage.PUBLISHING);
-                Outcome published = publisher.publish(claim, workspace, clock.preparing(), outcome.elapsed());
+                Outcome published = publisher.publish(claim, workspace,
+                        new AttemptPublisher.Timings(fetching, outcome.untilFirstLine(), outcome.elapsed()));
                 clock.stop();
                 yield published;
             }
@@ -198,10 +201,8 @@ public class JobAttemptRunner {
     /** Times the stages of one attempt for the stage-duration metric. */
     static final class StageClock {
         private final JobMetrics metrics;
-        private final long attemptStarted = System.nanoTime();
         private Stage stage = Stage.PREPARING;
-        private long enteredAt = attemptStarted;
-        private Duration preparing;
+        private long enteredAt = System.nanoTime();
 
         StageClock(JobMetrics metrics) {
             this.metrics = metrics;
@@ -212,22 +213,13 @@ public class JobAttemptRunner {
                 return;
             }
             long now = System.nanoTime();
-            Duration spent = Duration.ofNanos(now - enteredAt);
-            if (stage == Stage.PREPARING) {
-                preparing = spent;
-            }
-            metrics.stageTook(stage, spent);
+            metrics.stageTook(stage, Duration.ofNanos(now - enteredAt));
             stage = next;
             enteredAt = now;
         }
 
         void stop() {
             metrics.stageTook(stage, Duration.ofNanos(System.nanoTime() - enteredAt));
-        }
-
-        /** Time from the claim to the engine's first stage change (fetching inputs, starting the child). */
-        Duration preparing() {
-            return preparing != null ? preparing : Duration.ofNanos(System.nanoTime() - attemptStarted);
         }
     }
 }

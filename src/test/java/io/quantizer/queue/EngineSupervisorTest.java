@@ -69,6 +69,7 @@ class EngineSupervisorTest {
         assertThat(progress).containsExactly("CALIBRATING@0.0", "CALIBRATING@0.5", "QUANTIZING@0.0",
                 "EVALUATING@1.0");
         assertThat(outcome.tail()).containsExactly("hello");
+        assertThat(outcome.untilFirstLine()).isPositive().isLessThanOrEqualTo(outcome.elapsed());
     }
 
     @Test

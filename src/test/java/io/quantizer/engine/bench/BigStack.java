@@ -1,16 +1,16 @@
 package io.quantizer.engine.bench;
 
 /** Runs a benchmark main on a thread with the native stack ONNX Runtime needs (see EngineMain). */
-final class BigStack {
+public final class BigStack {
 
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
     private BigStack() {
     }
 
-    static void run(String name, Body body) throws Exception {
+    public static void run(String name, Body body) throws Exception {
         Exception[] failure = {null};
         Thread thread = new Thread(null, () -> {
             try {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.quantizer.QuantizerApplication;
+import io.quantizer.engine.bench.BigStack;
 import io.quantizer.job.JobTestClient;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -78,7 +79,7 @@ public final class JobBenchmark {
         int calibrationBatch = report.at("/details/calibration/batchSize").asInt();
 
         double[] bounds = new double[3];
-        onBigStack(() -> {
+        BigStack.run("job-bench-ort", () -> {
             bounds[0] = OrtBound.forwardSeconds(List.of(model), calibration, calibrationBatch);
             bounds[1] = OrtBound.forwardSeconds(List.of(model, artifact), evaluation, EVALUATION_BATCH);
         });
@@ -157,26 +158,5 @@ public final class JobBenchmark {
             }
         }
         return fallback;
-    }
-
-    /** ONNX Runtime needs a larger native stack than a JVM main thread has (see EngineMain). */
-    private static void onBigStack(Body body) throws Exception {
-        Exception[] failure = {null};
-        Thread thread = new Thread(null, () -> {
-            try {
-                body.run();
-            } catch (Exception e) {
-                failure[0] = e;
-            }
-        }, "job-bench-ort", 64L << 20);
-        thread.start();
-        thread.join();
-        if (failure[0] != null) {
-            throw failure[0];
-        }
-    }
-
-    private interface Body {
-        void run() throws Exception;
     }
 }
