@@ -31,6 +31,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -96,6 +97,9 @@ class ChartConfiguredServiceIT {
         args.add("--quantizer.data-dir=" + dir.resolve("data"));
         // a dead database must fail the readiness check within the probe's timeout, not after Hikari's 30 s
         args.add("--spring.datasource.hikari.connection-timeout=2000");
+        // Logback keeps the configuration of the first application in this JVM while that one is open (cached test
+        // contexts are): release it so this application applies its own, with the json-logs profile's format
+        LoggingSystem.get(QuantizerApplication.class.getClassLoader()).cleanUp();
         context = new SpringApplicationBuilder(QuantizerApplication.class).main(QuantizerApplication.class)
                 .profiles("json-logs")
                 .run(args.toArray(String[]::new));
