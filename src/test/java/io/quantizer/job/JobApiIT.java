@@ -105,6 +105,11 @@ class JobApiIT {
         assertThat(store.list("jobs/" + id + "/")).containsExactlyInAnyOrder(
                 "jobs/" + id + "/attempt-1/model.int8.onnx", "jobs/" + id + "/attempt-1/report.json");
 
+        String metrics = client.get("/actuator/prometheus").text();
+        assertThat(metrics).contains("quantizer_jobs{", "status=\"SUCCEEDED\"", "quantizer_queue_depth",
+                "quantizer_job_stage_duration_seconds_count{", "stage=\"CALIBRATING\"",
+                "quantizer_jobs_completed_total{", "outcome=\"succeeded\"");
+
         Response again = client.post(JobTestClient.JOBS + "/" + id + "/cancel");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.detail()).contains("SUCCEEDED");

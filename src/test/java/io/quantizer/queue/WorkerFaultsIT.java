@@ -275,7 +275,11 @@ class WorkerFaultsIT {
     }
 
     static List<ProcessHandle> awaitEngineChild(UUID jobId) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        return awaitEngineChild(jobId, Duration.ofSeconds(60));
+    }
+
+    static List<ProcessHandle> awaitEngineChild(UUID jobId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             List<ProcessHandle> children = engineChildren(jobId);
             if (!children.isEmpty()) {
