@@ -130,6 +130,9 @@ class JobApiIT {
         assertThat(error.get("detail").asString()).contains("NoSuchQuantizerTestOp");
         assertThat(store.list("jobs/" + id + "/")).isEmpty();
         assertThat(client.get(JobTestClient.JOBS + "/" + id + "/artifact").status()).isEqualTo(409);
+        Response cancel = client.post(JobTestClient.JOBS + "/" + id + "/cancel");
+        assertThat(cancel.status()).isEqualTo(409);
+        assertThat(cancel.detail()).contains("already FAILED");
     }
 
     @Test
