@@ -1,0 +1,83 @@
+package io.quantizer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Module boundaries, checked on the compiled classes: the engine is a plain library (no Spring, no JPA, no
+ * servlet API), and the service side touches only the engine's data reader, its recipe and the child-process
+ * protocol, so ONNX Runtime is never loaded in the API process. Class files name every type they use in their
+ * constant pool, so scanning those names sees imports, annotations, signatures and fully-qualified uses alike.
+ */
+class ArchitectureTest {
+
+    private static final Pattern TYPE_NAME = Pattern.compile("(?:io/quantizer|org/springframework|jakarta|ai/onnxruntime|ai/onnx)/[A-Za-z0-9_/$]+");
+    private static final List<String> SERVICE_MAY_USE = List.of(
+            "io/quantizer/engine/data/", "io/quantizer/engine/recipe/", "io/quantizer/engine/cli/EngineProtocol");
+
+    private static Map<String, TreeSet<String>> referencesByClass;
+
+    @BeforeAll
+    static void scanCompiledClasses() throws IOException, URISyntaxException {
+        Path root = Path.of(QuantizerApplication.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        referencesByClass = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+                String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+                TreeSet<String> names = new TreeSet<>();
+                Matcher m = TYPE_NAME.matcher(text);
+                while (m.find()) {
+                    names.add(m.group());
+                }
+                referencesByClass.put(root.relativize(file).toString().replace('\\', '/'), names);
+            }
+        }
+        assertThat(referencesByClass).as("compiled classes found under " + root).hasSizeGreaterThan(50);
+    }
+
+    @Test
+    void theEngineIsAPlainLibrary() {
+        Map<String, List<String>> violations = violations("io/quantizer/engine/", true,
+                name -> name.startsWith("org/springframework/") || name.startsWith("jakarta/")
+                        || (name.startsWith("io/quantizer/") && !name.startsWith("io/quantizer/engine/")));
+        assertThat(violations).as("engine classes using Spring, Jakarta EE or service packages").isEmpty();
+    }
+
+    @Test
+    void theServiceNeverTouchesOnnxRuntimeAndUsesOnlyTheEnginesPublishedParts() {
+        Map<String, List<String>> violations = violations("io/quantizer/engine/", false,
+                name -> name.startsWith("ai/onnxruntime/")
+                        || (name.startsWith("io/quantizer/engine/") && SERVICE_MAY_USE.stream().noneMatch(name::startsWith)));
+        assertThat(violations).as("service classes using ONNX Runtime or engine internals").isEmpty();
+    }
+
+    private static Map<String, List<String>> violations(String enginePrefix, boolean insideEngine,
+                                                        java.util.function.Predicate<String> forbidden) {
+        Map<String, List<String>> found = new TreeMap<>();
+        referencesByClass.forEach((clazz, names) -> {
+            if (clazz.startsWith(enginePrefix) != insideEngine) {
+                return;
+            }
+            List<String> bad = names.stream().filter(forbidden).toList();
+            if (!bad.isEmpty()) {
+                found.put(clazz, bad);
+            }
+        });
+        return found;
+    }
+}
