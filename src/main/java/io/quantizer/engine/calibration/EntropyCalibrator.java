@@ -10,6 +10,12 @@ public final class EntropyCalibrator extends HistogramCalibrator {
     /** TensorRT searches over 2048 fine bins. */
     static final int FINE_BINS = 2048;
     private static final double EPSILON = 1e-10;
+    /**
+     * KL divergence happily folds a dominant mode (the background of an image, say) into the last kept bin, which
+     * makes the divergence small while clipping most values; thresholds that clip more than this share of |x|
+     * are not considered.
+     */
+    static final double MAX_CLIPPED_SHARE = 0.01;
 
     private final int oneSidedLevels;
 
@@ -47,9 +53,13 @@ public final class EntropyCalibrator extends HistogramCalibrator {
         for (int j = fine.length - 1; j >= 0; j--) {
             tail[j] = tail[j + 1] + fine[j];
         }
+        int first = levels;
+        while (first < fine.length && tail[first] > MAX_CLIPPED_SHARE * tail[0]) {
+            first++;
+        }
         int best = fine.length;
         double bestDivergence = Double.POSITIVE_INFINITY;
-        for (int i = levels; i <= fine.length; i++) {
+        for (int i = first; i <= fine.length; i++) {
             double d = divergence(fine, i, levels, tail[i]);
             if (d < bestDivergence) {
                 bestDivergence = d;

@@ -204,10 +204,13 @@ final class Histogram {
         if (total == 0 || width == 0) {
             return 0;
         }
+        // only bins wholly outside the range count: a bin that straddles a bound holds values on both sides, and
+        // a range ending exactly at the observed extreme (which then sits inside such a bin) clips nothing
         long outside = 0;
         for (int k = 0; k < counts.length; k++) {
-            double c = center(k);
-            if (counts[k] != 0 && (c < range.min() || c > range.max())) {
+            double lower = (k - half) * width;
+            double upper = lower + width;
+            if (counts[k] != 0 && (upper <= range.min() || lower > range.max())) {
                 outside += counts[k];
             }
         }

@@ -42,7 +42,7 @@ final class Warnings {
                 e.quantized().latencyMs() == null ? null : e.quantized().latencyMs().batchN());
         if (e.top1Drop() != null && e.top1Drop() > ACCURACY_DROP) {
             w.add(String.format(Locale.ROOT, "Top-1 accuracy dropped by %.2f points (fp32 %.2f %% → int8 %.2f %%). "
-                    + "Try another calibration method (entropy or percentile), more calibration samples, or "
+                    + "Try another calibration method, more calibration samples, or "
                     + "excluding the most sensitive layers.", 100 * e.top1Drop(), 100 * e.fp32().top1(),
                     100 * e.quantized().top1()));
         }

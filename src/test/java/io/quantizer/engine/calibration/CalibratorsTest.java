@@ -102,6 +102,21 @@ class CalibratorsTest {
     }
 
     @Test
+    void entropyNeverClipsAWholeMode() {
+        // a normalised image: most pixels are background at one value, the rest spread over the foreground range.
+        // KL alone prefers to clip the background spike into the last bin; the search keeps 99 % of |x| inside.
+        EntropyCalibrator c = new EntropyCalibrator(false);
+        Random random = new Random(3);
+        float[] values = new float[100_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i % 10 < 6 ? -0.81f : -0.81f + 2.83f * random.nextFloat();
+        }
+        c.update(FloatBuffer.wrap(values));
+        assertThat(c.range().min()).isEqualTo(-0.81f);
+        assertThat(c.statistics().clippedFraction()).isLessThanOrEqualTo(0.01);
+    }
+
+    @Test
     void mseBalancesRoundingErrorAgainstTheClippedOutliers() {
         MseCalibrator c = new MseCalibrator(false);
         Samples.feedGaussianWithOutliers(c);
