@@ -41,4 +41,16 @@ class ApplicationSmokeTest {
                 .startsWith(java.nio.file.Path.of(environment.getProperty("quantizer.data-dir")).toAbsolutePath().normalize());
         assertThat(environment.getProperty("spring.datasource.url")).startsWith("jdbc:h2:file:");
     }
+
+    @Test
+    void swaggerUiServesThePageAndPointsAtTheServedContract() {
+        RestClient client = RestClient.create("http://localhost:" + port);
+        String page = client.get().uri("/swagger-ui/index.html").retrieve().body(String.class);
+        String config = client.get().uri("/v3/api-docs/swagger-config").retrieve().body(String.class);
+        String contract = client.get().uri("/v3/api-docs").retrieve().body(String.class);
+
+        assertThat(page).contains("<div id=\"swagger-ui\">");
+        assertThat(config).contains("\"url\":\"/v3/api-docs\"");
+        assertThat(contract).contains("/api/v1/models", "/api/v1/datasets", "/api/v1/quantization-jobs");
+    }
 }
