@@ -121,8 +121,10 @@ public final class QdqQuantizer {
     }
 
     private OpQuantizer.Verdict decide(NodeProto node, int i, GraphIndex index, QuantizationContext context) {
-        if (recipe.excludeNodes().contains(node.getName()) || recipe.excludeOpTypes().contains(node.getOpType())) {
-            return OpQuantizer.Verdict.kept("excluded by the recipe");
+        if (!recipe.allowsNode(node.getName(), node.getOpType())) {
+            boolean excluded = recipe.excludeNodes().contains(node.getName())
+                    || recipe.excludeOpTypes().contains(node.getOpType());
+            return OpQuantizer.Verdict.kept(excluded ? "excluded by the recipe" : "not in the recipe's include lists");
         }
         if (io.quantizer.engine.onnx.Attributes.hasSubgraph(node)) {
             return OpQuantizer.Verdict.kept("holds subgraphs, which are left intact");

@@ -19,7 +19,17 @@ public record QuantizationRecipe(
         Boolean symmetricActivations,
         Calibration calibration,
         List<String> excludeNodes,
-        List<String> excludeOpTypes) {
+        List<String> excludeOpTypes,
+        List<String> includeNodes,
+        List<String> includeOpTypes) {
+
+    /** A recipe without include lists: every node the engine can quantize is a candidate. */
+    public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
+                              Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
+                              List<String> excludeNodes, List<String> excludeOpTypes) {
+        this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
+                excludeOpTypes, null, null);
+    }
 
     public enum Mode {
         @JsonProperty("static") STATIC
@@ -79,7 +89,22 @@ public record QuantizationRecipe(
                 symmetricActivations != null ? symmetricActivations : Boolean.FALSE,
                 (calibration != null ? calibration : new Calibration(null, null, null, null, null)).withDefaults(),
                 excludeNodes != null ? List.copyOf(excludeNodes) : List.of(),
-                excludeOpTypes != null ? List.copyOf(excludeOpTypes) : List.of());
+                excludeOpTypes != null ? List.copyOf(excludeOpTypes) : List.of(),
+                includeNodes != null ? List.copyOf(includeNodes) : List.of(),
+                includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of());
+    }
+
+    /**
+     * Whether the recipe lets the engine quantize this node: with include lists, only the nodes they name (by
+     * name or op type) are candidates; exclusions always win.
+     */
+    public boolean allowsNode(String nodeName, String opType) {
+        QuantizationRecipe r = withDefaults();
+        if (r.excludeNodes().contains(nodeName) || r.excludeOpTypes().contains(opType)) {
+            return false;
+        }
+        boolean restricted = !r.includeNodes().isEmpty() || !r.includeOpTypes().isEmpty();
+        return !restricted || r.includeNodes().contains(nodeName) || r.includeOpTypes().contains(opType);
     }
 
     /** Problems with the values themselves (not with the model); empty when the recipe is usable. */

@@ -122,6 +122,26 @@ class CnnQuantizationTest {
     }
 
     @Test
+    void includeListsLimitQuantizationToTheNamedNodesAndOpTypes() throws Exception {
+        QuantizationRecipe recipe = new QuantizationRecipe(null, null, null, null, null, null, null,
+                List.of("gemm1"), null, List.of("gemm1", "gemm2"), List.of("Conv")).withDefaults();
+        QuantizationOutcome outcome = QuantizeTestSupport.quantize(cnn(), recipe, samples());
+
+        assertThat(decision(outcome, "conv1").quantized()).isTrue();
+        assertThat(decision(outcome, "conv2").quantized()).isTrue();
+        assertThat(decision(outcome, "gemm2").quantized()).isTrue();
+        // named in an include list and in an exclude list: the exclusion wins
+        assertThat(decision(outcome, "gemm1")).extracting(NodeDecision::quantized, NodeDecision::reason)
+                .containsExactly(false, "excluded by the recipe");
+        assertThat(outcome.nodes()).filteredOn(d -> !List.of("conv1", "conv2", "gemm1", "gemm2").contains(d.nodeName()))
+                .filteredOn(d -> d.reason() != null && d.reason().contains("include"))
+                .isNotEmpty()
+                .allSatisfy(d -> assertThat(d.quantized()).isFalse());
+        assertThat(QuantizeTestSupport.cosines(cnn(), outcome.model(),
+                Map.of("x", Input.random(996, -1f, 1f, 1, 3, 8, 8))).get("y")).isGreaterThan(0.995);
+    }
+
+    @Test
     void excludedNodesAndOpTypesStayFloat() throws Exception {
         QuantizationRecipe recipe = QuantizeTestSupport.recipe(null, null, List.of("conv2"), List.of("Gemm"));
         QuantizationOutcome outcome = QuantizeTestSupport.quantize(cnn(), recipe, samples());
