@@ -2,11 +2,13 @@ package io.quantizer.engine.onnx;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Reads initializer values and builds new initializers. ONNX stores numbers either in {@code raw_data}
@@ -31,6 +33,19 @@ public final class TensorData {
 
     public static boolean isFloating(TensorProto tensor) {
         return tensor.getDataType() == DataType.FLOAT_VALUE || tensor.getDataType() == DataType.DOUBLE_VALUE;
+    }
+
+    /**
+     * The values of a FLOAT or DOUBLE tensor; raw FLOAT data is viewed in place, not copied, so that a large weight
+     * can be read in chunks (decoding it whole costs more memory traffic than quantizing it).
+     */
+    public static FloatBuffer floatView(TensorProto tensor) {
+        requireInternal(tensor);
+        if (tensor.getDataType() == DataType.FLOAT_VALUE && !tensor.getRawData().isEmpty()) {
+            checkRawSize(tensor, Math.toIntExact(elementCount(tensor)), 4);
+            return le(tensor.getRawData()).asFloatBuffer();
+        }
+        return FloatBuffer.wrap(floats(tensor));
     }
 
     /** The values of a FLOAT or DOUBLE tensor as floats. */
@@ -135,6 +150,14 @@ public final class TensorData {
         return build(name, dims, type, bytes);
     }
 
+    /** An 8-bit tensor holding {@code values}, which the caller hands over (they are not copied). */
+    public static TensorProto byteTensor(String name, long[] dims, DataType type, byte[] values) {
+        if (type != DataType.INT8 && type != DataType.UINT8) {
+            throw new IllegalArgumentException("8-bit tensor type expected, got " + type);
+        }
+        return build(name, dims, type, values);
+    }
+
     public static long[] shape(List<Long> dims) {
         return dims.stream().mapToLong(Long::longValue).toArray();
     }
@@ -144,7 +167,8 @@ public final class TensorData {
         for (long d : dims) {
             builder.addDims(d);
         }
-        return builder.setRawData(ByteString.copyFrom(raw)).build();
+        // every caller passes an array of its own that nothing writes afterwards, so wrapping it is safe
+        return builder.setRawData(UnsafeByteOperations.unsafeWrap(raw)).build();
     }
 
     private static ByteBuffer le(ByteString raw) {

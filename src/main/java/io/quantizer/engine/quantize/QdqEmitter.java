@@ -51,7 +51,7 @@ final class QdqEmitter {
             TensorProto original = index.constant(constant);
             String quantized = names.fresh(constant + "_quantized");
             newInitializers.add(TensorData.byteTensor(quantized, TensorData.shape(original.getDimsList()),
-                    onnxType(p.type()), p.quantize(TensorData.floats(original), TensorData.dims(original))));
+                    onnxType(p.type()), p.quantizeToBytes(TensorData.floatView(original), TensorData.dims(original))));
             prologue.add(dequantize(quantized, constant, p, paramNames(constant, p)));
             replacedInitializers.add(constant);
         }

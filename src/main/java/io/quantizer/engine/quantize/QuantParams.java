@@ -1,5 +1,7 @@
 package io.quantizer.engine.quantize;
 
+import java.nio.FloatBuffer;
+
 import io.quantizer.engine.calibration.TensorRange;
 
 /**
@@ -12,6 +14,8 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
 
     /** Scale given to a range that holds only zero: any scale represents it exactly; a tiny one says so. */
     public static final float DEGENERATE_SCALE = 1e-7f;
+    /** Floats read at a time from a weight's data: a chunk stays in the L1 cache. */
+    private static final int CHUNK = 8192;
 
     public enum ElementType {
         UINT8(0, 255, "uint8"), INT8(-128, 127, "int8"), INT32(Integer.MIN_VALUE, Integer.MAX_VALUE, "int32");
@@ -70,41 +74,100 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
      * tiny weight scale would overflow the int32 bias that divides by it).
      */
     public static QuantParams symmetricWeight(float[] values, int[] dims, Integer axis) {
+        return symmetricWeight(channelExtremes(FloatBuffer.wrap(values), dims, axis), axis);
+    }
+
+    /** The same from {@link #channelExtremes}, so that one pass over a weight gives its range and its scales. */
+    static QuantParams symmetricWeight(float[][] extremes, Integer axis) {
+        float[] scales = new float[extremes.length];
+        for (int c = 0; c < scales.length; c++) {
+            float absMax = extremes[c][0] > extremes[c][1] ? 0f // a channel without values
+                    : Math.max(Math.abs(extremes[c][0]), Math.abs(extremes[c][1]));
+            scales[c] = absMax == 0 ? 1f : absMax / 127f;
+        }
+        return new QuantParams(scales, new int[scales.length], ElementType.INT8, axis);
+    }
+
+    /**
+     * {min, max} of each channel along {@code axis} (one channel when it is null), NaN where a channel holds one.
+     * Reads the values in chunks: a weight is scanned once, in cache, without being decoded whole.
+     */
+    static float[][] channelExtremes(FloatBuffer values, int[] dims, Integer axis) {
         int channels = axis == null ? 1 : dims[axis];
-        int inner = axis == null ? values.length : innerSize(dims, axis);
-        float[] absMax = new float[channels];
-        for (int block = 0, i = 0; i < values.length; block++) {
-            int c = block % channels;
-            float m = absMax[c];
-            for (int end = i + inner; i < end; i++) {
-                m = Math.max(m, Math.abs(values[i]));
-            }
-            absMax[c] = m;
-        }
-        float[] scales = new float[channels];
+        float[][] extremes = new float[channels][];
         for (int c = 0; c < channels; c++) {
-            scales[c] = absMax[c] == 0 ? 1f : absMax[c] / 127f;
+            extremes[c] = new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
         }
-        return new QuantParams(scales, new int[channels], ElementType.INT8, axis);
+        float[] chunk = new float[CHUNK];
+        forEachRun(values.remaining(), dims, axis, channels, (c, from, to) -> {
+            float lo = extremes[c][0];
+            float hi = extremes[c][1];
+            for (int start = from; start < to; start += CHUNK) {
+                int length = Math.min(CHUNK, to - start);
+                values.get(values.position() + start, chunk, 0, length);
+                for (int i = 0; i < length; i++) {
+                    lo = Math.min(lo, chunk[i]);
+                    hi = Math.max(hi, chunk[i]);
+                }
+            }
+            extremes[c][0] = lo;
+            extremes[c][1] = hi;
+        });
+        return extremes;
     }
 
     /** Quantizes {@code values} laid out with {@code dims}; per-channel parameters apply along {@link #axis()}. */
     public int[] quantize(float[] values, int[] dims) {
-        int channels = scales.length;
-        int inner = axis == null ? values.length : innerSize(dims, axis);
-        long qmin = symmetricInt8() ? -127 : type.min;
+        double qmin = symmetricInt8() ? -127 : type.min;
+        double qmax = type.max;
         int[] out = new int[values.length];
-        // walk the tensor in runs of one channel, so the channel is found once per run, not per element
-        for (int block = 0, i = 0; i < values.length; block++) {
-            int c = block % channels;
+        forEachRun(values.length, dims, axis, scales.length, (c, from, to) -> {
             double scale = scales[c];
             int zero = zeroPoints[c];
-            for (int end = Math.min(values.length, i + Math.max(inner, 1)); i < end; i++) {
-                double q = Math.rint(values[i] / scale) + zero;
-                out[i] = (int) (q < qmin ? qmin : (q > type.max ? type.max : q));
+            for (int i = from; i < to; i++) {
+                out[i] = (int) Math.max(qmin, Math.min(qmax, Math.rint(values[i] / scale) + zero));
             }
-        }
+        });
         return out;
+    }
+
+    /**
+     * {@link #quantize(float[], int[])} for an 8-bit type, straight into bytes and reading the values in chunks,
+     * so that a large weight is read once and its quantized copy written once.
+     */
+    public byte[] quantizeToBytes(FloatBuffer values, int[] dims) {
+        if (type == ElementType.INT32) {
+            throw new IllegalStateException("int32 values do not fit bytes");
+        }
+        double qmin = symmetricInt8() ? -127 : type.min;
+        double qmax = type.max;
+        byte[] out = new byte[values.remaining()];
+        float[] chunk = new float[CHUNK];
+        forEachRun(out.length, dims, axis, scales.length, (c, from, to) -> {
+            double scale = scales[c];
+            int zero = zeroPoints[c];
+            for (int start = from; start < to; start += CHUNK) {
+                int length = Math.min(CHUNK, to - start);
+                values.get(values.position() + start, chunk, 0, length);
+                for (int i = 0; i < length; i++) {
+                    out[start + i] = (byte) Math.max(qmin, Math.min(qmax, Math.rint(chunk[i] / scale) + zero));
+                }
+            }
+        });
+        return out;
+    }
+
+    /** Consecutive elements that share a channel: [from, to) of channel {@code channel}. */
+    private interface ChannelRun {
+        void accept(int channel, int from, int to);
+    }
+
+    /** Walks the tensor in runs of one channel, so the channel is found once per run, not per element. */
+    private static void forEachRun(int length, int[] dims, Integer axis, int channels, ChannelRun run) {
+        int inner = Math.max(1, axis == null ? length : innerSize(dims, axis));
+        for (int block = 0, from = 0; from < length; block++, from += inner) {
+            run.accept(block % channels, from, Math.min(length, from + inner));
+        }
     }
 
     /** Symmetric int8 keeps -128 unused so the grid is the same on both sides of zero. */

@@ -35,11 +35,13 @@ final class QuantParamsTable {
         this.symmetric = symmetric;
         plan.constants().forEach((name, mark) -> {
             TensorProto tensor = index.constant(name);
-            float[] values = TensorData.floats(tensor);
-            TensorRange range = rangeOf(values);
+            // one pass over the weight gives both its range (for the report) and its scales
+            Integer axis = mark.asActivation() ? null : mark.axis();
+            float[][] extremes = QuantParams.channelExtremes(TensorData.floatView(tensor), TensorData.dims(tensor), axis);
+            TensorRange range = rangeOf(extremes, TensorData.elementCount(tensor));
             constantRanges.put(name, range);
             constants.put(name, mark.asActivation() ? QuantParams.activation(range, type, symmetric)
-                    : QuantParams.symmetricWeight(values, TensorData.dims(tensor), mark.axis()));
+                    : QuantParams.symmetricWeight(extremes, axis));
         });
         plan.biases().forEach(this::widenWeightScalesForBias);
     }
@@ -104,13 +106,13 @@ final class QuantParamsTable {
         }
     }
 
-    private static TensorRange rangeOf(float[] values) {
+    private static TensorRange rangeOf(float[][] channelExtremes, long elements) {
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
-        for (float v : values) {
-            min = Math.min(min, v);
-            max = Math.max(max, v);
+        for (float[] e : channelExtremes) {
+            min = Math.min(min, e[0]);
+            max = Math.max(max, e[1]);
         }
-        return values.length == 0 ? new TensorRange(0, 0) : new TensorRange(min, max);
+        return elements == 0 ? new TensorRange(0, 0) : new TensorRange(min, max);
     }
 }

@@ -77,4 +77,41 @@ class QuantParamsTest {
         assertThat(p.scales()[0]).isEqualTo(1f);
         assertThat(p.quantize(new float[] {0f, 0f, 3f, -1f}, new int[] {2, 2})).containsExactly(0, 0, 127, -42);
     }
+
+    @Test
+    void bytesFromAWeightReadInChunksEqualTheElementwiseQuantization() {
+        java.util.Random random = new java.util.Random(3);
+        int[] dims = {3, 5000, 2}; // channel runs of 10,000 values cross the 8192-value chunks
+        float[] w = new float[3 * 5000 * 2];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian() * (1 + i % 3);
+        }
+        QuantParams p = QuantParams.symmetricWeight(w, dims, 0);
+        w[7] = 2.5f * p.scales()[0]; // at or next to a tie
+        w[12_345] = Float.NaN;
+        int[] expected = p.quantize(w, dims);
+        byte[] bytes = p.quantizeToBytes(java.nio.FloatBuffer.wrap(w), dims);
+        assertThat(bytes).hasSize(w.length);
+        for (int i = 0; i < w.length; i++) {
+            assertThat((int) bytes[i]).as("element " + i).isEqualTo(expected[i]);
+        }
+
+        QuantParams activation = QuantParams.activation(new io.quantizer.engine.calibration.TensorRange(-1f, 3f),
+                QuantParams.ElementType.UINT8, false);
+        byte[] unsigned = activation.quantizeToBytes(java.nio.FloatBuffer.wrap(new float[] {0f, -1f, 3f, 10f}),
+                new int[] {4});
+        assertThat(new int[] {unsigned[0] & 0xff, unsigned[1] & 0xff, unsigned[2] & 0xff, unsigned[3] & 0xff})
+                .containsExactly(64, 0, 255, 255);
+    }
+
+    @Test
+    void channelExtremesGiveTheWeightScales() {
+        float[] w = {1f, -4f, 0.5f, 2f, 0f, 0f};
+        float[][] e = QuantParams.channelExtremes(java.nio.FloatBuffer.wrap(w), new int[] {3, 2}, 0);
+        assertThat(e[0]).containsExactly(-4f, 1f);
+        assertThat(e[1]).containsExactly(0.5f, 2f);
+        assertThat(e[2]).containsExactly(0f, 0f);
+        assertThat(QuantParams.symmetricWeight(e, 0).scales()).containsExactly(4f / 127, 2f / 127, 1f);
+        assertThat(QuantParams.symmetricWeight(w, new int[] {3, 2}, 0).scales()).containsExactly(4f / 127, 2f / 127, 1f);
+    }
 }
