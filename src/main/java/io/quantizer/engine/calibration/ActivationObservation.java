@@ -38,6 +38,8 @@ final class ActivationObservation implements ObservationRun {
     private final OrtSession session;
     private final Set<String> tensors;
     private final Map<String, Calibrator> calibrators;
+    private final Map<String, GraphAugmenter.ExtremeOutputs> extremes;
+    private final Set<String> extremeNames = new LinkedHashSet<>();
     private final Map<Integer, List<PinnedOutputs>> pinned = new HashMap<>();
     private final Map<Integer, Integer> nextSet = new HashMap<>();
     /** One thread: a calibrator is never updated by two threads, and updates keep batch order. */
@@ -49,10 +51,17 @@ final class ActivationObservation implements ObservationRun {
     private Future<?> lastUpdate;
     private long bytesPerSample;
 
-    ActivationObservation(OrtSession session, Set<String> tensors, Map<String, Calibrator> calibrators) {
+    /** @param extremes the in-graph ReduceMin/ReduceMax outputs of each tensor */
+    ActivationObservation(OrtSession session, Set<String> tensors, Map<String, Calibrator> calibrators,
+                          Map<String, GraphAugmenter.ExtremeOutputs> extremes) {
         this.session = session;
         this.tensors = new LinkedHashSet<>(tensors);
         this.calibrators = calibrators;
+        this.extremes = extremes;
+        extremes.values().forEach(n -> {
+            extremeNames.add(n.min());
+            extremeNames.add(n.max());
+        });
     }
 
     /** One set of preallocated outputs and the update that still reads it, if any. */
@@ -72,13 +81,20 @@ final class ActivationObservation implements ObservationRun {
             int index = nextSet.merge(batch.size(), 1, (a, b) -> (a + b) % sets.size());
             PinnedOutputs target = sets.get(index);
             await(target.reader);
-            session.run(batch.inputs(), Set.of(), target.tensors).close();
-            target.reader = submit(target.buffers);
+            Map<String, float[]> ranges;
+            try (OrtSession.Result result = session.run(batch.inputs(), extremeNames, target.tensors)) {
+                ranges = extremes(result);
+            }
+            target.reader = submit(target.buffers, ranges);
             return;
         }
         Map<String, FloatBuffer> copies = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        try (OrtSession.Result result = session.run(batch.inputs(), tensors)) {
+        Set<String> requested = new LinkedHashSet<>(tensors);
+        requested.addAll(extremeNames);
+        Map<String, float[]> ranges;
+        try (OrtSession.Result result = session.run(batch.inputs(), requested)) {
+            ranges = extremes(result);
             for (String name : tensors) {
                 OnnxValue value = result.get(name).orElseThrow();
                 if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
@@ -88,7 +104,7 @@ final class ActivationObservation implements ObservationRun {
                 shapes.put(name, tensor.getInfo().getShape());
             }
         }
-        submit(copies);
+        submit(copies, ranges);
         long floats = copies.values().stream().mapToLong(FloatBuffer::remaining).sum();
         bytesPerSample = floats * Float.BYTES / batch.size();
         if (pinned.size() < MAX_PINNED_SIZES) {
@@ -97,9 +113,30 @@ final class ActivationObservation implements ObservationRun {
         }
     }
 
-    private Future<?> submit(Map<String, FloatBuffer> buffers) {
+    /** The {min, max} ONNX Runtime computed for each tensor in this run. */
+    private Map<String, float[]> extremes(OrtSession.Result result) throws OrtException {
+        Map<String, float[]> ranges = new HashMap<>();
+        for (Map.Entry<String, GraphAugmenter.ExtremeOutputs> e : extremes.entrySet()) {
+            ranges.put(e.getKey(), new float[] {scalar(result, e.getValue().min()), scalar(result, e.getValue().max())});
+        }
+        return ranges;
+    }
+
+    private static float scalar(OrtSession.Result result, String name) throws OrtException {
+        return (Float) ((OnnxTensor) result.get(name).orElseThrow()).getValue();
+    }
+
+    private Future<?> submit(Map<String, FloatBuffer> buffers, Map<String, float[]> ranges) {
         List<Map.Entry<String, FloatBuffer>> entries = new ArrayList<>(buffers.entrySet());
-        lastUpdate = updater.submit(() -> entries.forEach(e -> calibrators.get(e.getKey()).update(e.getValue().duplicate())));
+        lastUpdate = updater.submit(() -> entries.forEach(e -> {
+            float[] range = ranges.get(e.getKey());
+            FloatBuffer values = e.getValue().duplicate();
+            if (range == null || values.remaining() == 0) {
+                calibrators.get(e.getKey()).update(values);
+            } else {
+                calibrators.get(e.getKey()).update(values, range[0], range[1]);
+            }
+        }));
         return lastUpdate;
     }
 

@@ -74,10 +74,9 @@ public final class CalibrationRunner {
 
         boolean extremesOnly = Calibrators.needsOnlyExtremes(recipe);
         Map<String, GraphAugmenter.ExtremeOutputs> extremeNames = new HashMap<>();
-        // Histogram methods fetch whole activations and find their extremes while binning them: reductions in the
-        // graph read every activation twice more and, on MobileNetV2, cost more than the forward pass itself
-        ModelProto augmented = extremesOnly ? GraphAugmenter.withExtremes(model, fromGraph, extremeNames)
-                : GraphAugmenter.withOutputs(model, fromGraph);
+        // Histogram methods fetch whole activations and their extremes (reduced in the graph, sparing Java a pass)
+        ModelProto withExtremes = GraphAugmenter.withExtremes(model, fromGraph, extremeNames);
+        ModelProto augmented = extremesOnly ? withExtremes : GraphAugmenter.withOutputs(withExtremes, fromGraph);
 
         try (NumpyDataset dataset = NumpyDataset.open(data);
              OrtSession session = createSession(augmented)) {
@@ -86,7 +85,7 @@ public final class CalibrationRunner {
             long total = Math.min(dataset.description().sampleCount(), max == null ? Long.MAX_VALUE : max);
             ObservationRun observation = extremesOnly
                     ? new ExtremesObservation(session, extremeNames, calibrators)
-                    : new ActivationObservation(session, fromGraph, calibrators);
+                    : new ActivationObservation(session, fromGraph, calibrators, extremeNames);
             long done = 0;
             int batchSize = 1;
             long loopStart = System.nanoTime();

@@ -33,19 +33,8 @@ final class Histogram {
         this.half = bins / 2;
     }
 
-    /**
-     * Adds a batch in one pass over memory once the scale is fixed: each chunk's extremes are found while it is in
-     * cache, the width doubles before the chunk if it reaches past the covered range, and the chunk is binned.
-     * Doubling merges bins exactly, so this ends where finding the batch's extremes first and binning after ends,
-     * at half the memory traffic (which is what the update costs on an activation of several MB). The first batch
-     * with a non-zero value still takes the two-pass path: its magnitude sets the scale.
-     */
     void add(FloatBuffer values) {
-        if (width == 0) {
-            add(values, ValueExtremes.of(values));
-        } else {
-            addStreaming(values);
-        }
+        add(values, ValueExtremes.of(values));
     }
 
     /** Adds values whose extremes are known; NaN or infinite extremes say they are not, and a pass finds them. */
@@ -82,53 +71,6 @@ final class Histogram {
         }
     }
 
-    private void addStreaming(FloatBuffer values) {
-        int[] scratch = scratch();
-        float[] chunk = new float[ValueExtremes.CHUNK];
-        double inverse = 1.0 / width;
-        float lo = Float.POSITIVE_INFINITY;
-        float hi = Float.NEGATIVE_INFINITY;
-        long finite = 0;
-        long nonFinite = 0;
-        int end = values.limit();
-        for (int offset = values.position(); offset < end; offset += chunk.length) {
-            int length = Math.min(chunk.length, end - offset);
-            values.get(offset, chunk, 0, length);
-            if (hasNonFinite(chunk, length)) {
-                int kept = dropNonFinite(chunk, length);
-                nonFinite += length - kept;
-                length = kept;
-            }
-            if (length == 0) {
-                continue;
-            }
-            // Math.min/max (no NaN left here) let the JIT vectorise this; + 0f turns a -0 extreme into 0
-            float chunkLo = Float.POSITIVE_INFINITY;
-            float chunkHi = Float.NEGATIVE_INFINITY;
-            for (int i = 0; i < length; i++) {
-                chunkLo = Math.min(chunkLo, chunk[i]);
-                chunkHi = Math.max(chunkHi, chunk[i]);
-            }
-            chunkLo += 0f;
-            chunkHi += 0f;
-            float maxAbs = Math.max(Math.abs(chunkLo), Math.abs(chunkHi));
-            if (maxAbs >= half * width) {
-                flush(scratch); // doubling merges the counts, so they must hold everything binned so far
-                cover(maxAbs);
-                inverse = 1.0 / width;
-            }
-            binChunk(chunk, length, inverse, scratch);
-            lo = chunkLo < lo ? chunkLo : lo;
-            hi = chunkHi > hi ? chunkHi : hi;
-            finite += length;
-        }
-        flush(scratch);
-        if (finite > 0) {
-            extremes.mergeExtremes(lo, hi, finite);
-        }
-        extremes.addNonFinite(nonFinite);
-    }
-
     /**
      * After {@link #cover}, every finite |x| is below {@code half·w}, so {@code x/w + half} lies in (0, n) and a
      * cast truncates it to the right bin without {@code Math.floor}. Consecutive values often land in the same bin
@@ -139,7 +81,13 @@ final class Histogram {
     private long bin(FloatBuffer values) {
         long dropped = 0;
         double inverse = 1.0 / width;
-        int[] scratch = scratch();
+        int n = counts.length;
+        int last = n - 1;
+        int[] scratch = SCRATCH.get();
+        if (scratch.length < 4 * n) {
+            scratch = new int[4 * n];
+            SCRATCH.set(scratch);
+        }
         float[] chunk = new float[ValueExtremes.CHUNK];
         int end = values.limit();
         for (int offset = values.position(); offset < end; offset += chunk.length) {
@@ -150,45 +98,22 @@ final class Histogram {
                 dropped += length - kept;
                 length = kept;
             }
-            binChunk(chunk, length, inverse, scratch);
+            int i = 0;
+            for (; i + 3 < length; i += 4) {
+                int k0 = (int) (chunk[i] * inverse + half);
+                int k1 = (int) (chunk[i + 1] * inverse + half);
+                int k2 = (int) (chunk[i + 2] * inverse + half);
+                int k3 = (int) (chunk[i + 3] * inverse + half);
+                scratch[k0 > last ? last : k0]++;
+                scratch[n + (k1 > last ? last : k1)]++;
+                scratch[2 * n + (k2 > last ? last : k2)]++;
+                scratch[3 * n + (k3 > last ? last : k3)]++;
+            }
+            for (; i < length; i++) {
+                int k = (int) (chunk[i] * inverse + half);
+                scratch[k > last ? last : k]++;
+            }
         }
-        flush(scratch);
-        return dropped;
-    }
-
-    private int[] scratch() {
-        int[] scratch = SCRATCH.get();
-        if (scratch.length < 4 * counts.length) {
-            scratch = new int[4 * counts.length];
-            SCRATCH.set(scratch);
-        }
-        return scratch;
-    }
-
-    /** Bins finite values, all within the covered range, into the four interleaved scratch histograms. */
-    private void binChunk(float[] chunk, int length, double inverse, int[] scratch) {
-        int n = counts.length;
-        int last = n - 1;
-        int i = 0;
-        for (; i + 3 < length; i += 4) {
-            int k0 = (int) (chunk[i] * inverse + half);
-            int k1 = (int) (chunk[i + 1] * inverse + half);
-            int k2 = (int) (chunk[i + 2] * inverse + half);
-            int k3 = (int) (chunk[i + 3] * inverse + half);
-            scratch[k0 > last ? last : k0]++;
-            scratch[n + (k1 > last ? last : k1)]++;
-            scratch[2 * n + (k2 > last ? last : k2)]++;
-            scratch[3 * n + (k3 > last ? last : k3)]++;
-        }
-        for (; i < length; i++) {
-            int k = (int) (chunk[i] * inverse + half);
-            scratch[k > last ? last : k]++;
-        }
-    }
-
-    /** Sums the scratch histograms into the counts and empties them. */
-    private void flush(int[] scratch) {
-        int n = counts.length;
         for (int k = 0; k < n; k++) {
             counts[k] += (long) scratch[k] + scratch[n + k] + scratch[2 * n + k] + scratch[3 * n + k];
             scratch[k] = 0;
@@ -196,6 +121,7 @@ final class Histogram {
             scratch[2 * n + k] = 0;
             scratch[3 * n + k] = 0;
         }
+        return dropped;
     }
 
     /** A cheap scan of a chunk already in cache: x − x is 0 for finite x and NaN otherwise. */

@@ -76,34 +76,4 @@ class HistogramTest {
         assertThat(given.extremes().finiteCount()).isEqualTo(3);
         assertThat(LongStream.of(given.signedCounts()).sum()).isEqualTo(3);
     }
-
-    @Test
-    void aBatchThatWidensTheRangeInALaterChunkBinsAsIfTheWidthWereKnownFirst() {
-        Random random = new Random(5);
-        int n = 3 * ValueExtremes.CHUNK + 17;
-        float[] later = new float[n];
-        for (int i = 0; i < n; i++) {
-            later[i] = (float) random.nextGaussian();
-        }
-        later[n - 3] = 40f; // in the last chunk: the earlier chunks are binned before the width doubles
-        later[ValueExtremes.CHUNK + 1] = Float.NaN;
-        float[] wideFirst = later.clone();
-        wideFirst[n - 3] = wideFirst[0];
-        wideFirst[0] = 40f;
-
-        Histogram streamed = new Histogram(64);
-        Histogram reference = new Histogram(64);
-        streamed.add(Samples.of(0.5f, -2f));
-        reference.add(Samples.of(0.5f, -2f));
-        double firstWidth = streamed.width();
-        streamed.add(FloatBuffer.wrap(later));
-        reference.add(FloatBuffer.wrap(wideFirst));
-
-        assertThat(streamed.width()).isGreaterThan(firstWidth).isEqualTo(reference.width());
-        assertThat(streamed.signedCounts()).isEqualTo(reference.signedCounts());
-        assertThat(LongStream.of(streamed.signedCounts()).sum()).isEqualTo(n + 1);
-        assertThat(streamed.extremes().max()).isEqualTo(40f);
-        assertThat(streamed.extremes().nonFiniteCount()).isEqualTo(1);
-        assertThat(streamed.extremes().finiteCount()).isEqualTo(n + 1);
-    }
 }
