@@ -102,12 +102,23 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
         forEachRun(values.remaining(), dims, axis, channels, (c, from, to) -> {
             float lo = extremes[c][0];
             float hi = extremes[c][1];
+            float nonFinite = 0; // x − x is 0 for finite x, NaN for NaN and ±∞
             for (int start = from; start < to; start += CHUNK) {
                 int length = Math.min(CHUNK, to - start);
                 values.get(values.position() + start, chunk, 0, length);
+                // comparisons, not Math.min/max: those are not vectorised here and cost 2–3× more per element
                 for (int i = 0; i < length; i++) {
-                    lo = Math.min(lo, chunk[i]);
-                    hi = Math.max(hi, chunk[i]);
+                    float x = chunk[i];
+                    lo = x < lo ? x : lo;
+                    hi = x > hi ? x : hi;
+                    nonFinite += x - x;
+                }
+            }
+            if (nonFinite != 0) {
+                // a NaN (rare) must show in the extremes as Math.min/max would show it: the scale becomes NaN
+                for (int i = from; i < to; i++) {
+                    lo = Math.min(lo, values.get(values.position() + i));
+                    hi = Math.max(hi, values.get(values.position() + i));
                 }
             }
             extremes[c][0] = lo;
