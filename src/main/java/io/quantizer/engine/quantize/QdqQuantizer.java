@@ -53,7 +53,7 @@ public final class QdqQuantizer {
                 recipe.symmetricActivations());
         ModelProto quantized = emitter.emit(model);
         List<QuantizedTensor> tensors = new ArrayList<>(
-                new QuantizationReport(marking.index(), marking.plan(), emitter.params()).tensors());
+                new QuantizedTensorListing(marking.index(), marking.plan(), emitter.params()).tensors());
         List<String> notes = new ArrayList<>(marking.notes());
         if (Opsets.defaultDomainVersion(model) >= MIN_QDQ_OPSET) {
             SubgraphWeights.Result inner = SubgraphWeights.quantize(quantized,

@@ -8,13 +8,13 @@ import io.quantizer.engine.onnx.GraphIndex;
 import io.quantizer.engine.onnx.TensorData;
 
 /** Lists every tensor the plan quantized with its range and parameters, in the order they were marked. */
-final class QuantizationReport {
+final class QuantizedTensorListing {
 
     private final GraphIndex index;
     private final QuantizationPlan plan;
     private final QuantParamsTable params;
 
-    QuantizationReport(GraphIndex index, QuantizationPlan plan, QuantParamsTable params) {
+    QuantizedTensorListing(GraphIndex index, QuantizationPlan plan, QuantParamsTable params) {
         this.index = index;
         this.plan = plan;
         this.params = params;
