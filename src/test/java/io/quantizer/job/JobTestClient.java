@@ -111,8 +111,14 @@ public final class JobTestClient {
         return response.json();
     }
 
-    /** Polls the job until {@code condition} holds; fails with the last state seen after {@code timeout}. */
+    /** Polls the job every 100 ms until {@code condition} holds; fails with the last state seen after {@code timeout}. */
     public JsonNode await(UUID id, Predicate<JsonNode> condition, Duration timeout) throws InterruptedException {
+        return await(id, condition, timeout, Duration.ofMillis(100));
+    }
+
+    /** Polls the job every {@code interval} until {@code condition} holds; fails after {@code timeout}. */
+    public JsonNode await(UUID id, Predicate<JsonNode> condition, Duration timeout, Duration interval)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode job = job(id);
         while (!condition.test(job)) {
@@ -120,7 +126,7 @@ public final class JobTestClient {
                 throw new AssertionError("job " + id + " did not reach the expected state within " + timeout
                         + "; last seen: " + job);
             }
-            Thread.sleep(100);
+            Thread.sleep(interval.toMillis());
             job = job(id);
         }
         return job;

@@ -3,6 +3,7 @@ package io.quantizer.queue.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,9 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Targets (issue 4): calibration + evaluation within 1.3× of the ONNX Runtime bound, the job's own overhead
  * (everything but the engine's stages: queueing, fetching inputs, child JVM start, uploads, bookkeeping) under
  * 5 s, the whole job under 30 s.
+ *
+ * <p>The client polls once a second, as a pipeline would. The service and the engine child share this machine's
+ * two cores: measured here, polling every 100 ms slowed the engine's ONNX Runtime runs by about 40 % (each status
+ * read costs a few ms of CPU, and a preempted intra-op thread stalls the whole parallel section). The whole-job
+ * time is the service's own record, {@code finishedAt − createdAt}, so the polling interval does not round it.
  */
 public final class JobBenchmark {
 
+    private static final Duration POLL_INTERVAL = Duration.ofSeconds(1);
     private static final int EVALUATION_BATCH = 64; // the evaluator's batch for samples under 128 KiB
 
     private JobBenchmark() {
@@ -62,12 +69,12 @@ public final class JobBenchmark {
         UUID calibrationId = client.uploadDataset(calibration);
         UUID evaluationId = client.uploadDataset(evaluation);
 
-        long submitted = System.nanoTime();
         JobTestClient.Response response = client.submit(Map.of("modelId", modelId, "calibrationDatasetId",
                 calibrationId, "evaluationDatasetId", evaluationId));
         UUID id = UUID.fromString(response.json().get("id").asString());
-        JsonNode job = client.await(id, JobTestClient::finished, Duration.ofMinutes(10));
-        double wall = (System.nanoTime() - submitted) / 1e9;
+        JsonNode job = client.await(id, JobTestClient::finished, Duration.ofMinutes(10), POLL_INTERVAL);
+        double wall = Duration.between(Instant.parse(job.get("createdAt").asString()),
+                Instant.parse(job.get("finishedAt").asString())).toNanos() / 1e9;
         if (!"SUCCEEDED".equals(job.get("status").asString())) {
             throw new IllegalStateException("the job did not succeed: " + job);
         }
@@ -137,7 +144,7 @@ public final class JobBenchmark {
                 (Double) o.get("preparationSeconds"), (Double) o.get("quantizationSeconds"));
         System.out.printf(Locale.ROOT, "job overhead (wall − engine stages): %.2f s (target < 5 s); attempt: %s%n",
                 (Double) o.get("jobOverheadSeconds"), o.get("attemptTimings"));
-        System.out.printf(Locale.ROOT, "whole job, submit → SUCCEEDED: %.2f s (target < 30 s); top-1 %s%n",
+        System.out.printf(Locale.ROOT, "whole job, createdAt → finishedAt: %.2f s (target < 30 s); top-1 %s%n",
                 (Double) o.get("wholeJobSeconds"), o.get("top1"));
     }
 
