@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -51,7 +52,10 @@ final class ActivationObservation implements ObservationRun {
     private Future<?> lastUpdate;
     private long bytesPerSample;
 
-    /** @param extremes the in-graph ReduceMin/ReduceMax outputs of each tensor */
+    /**
+     * @param session  runs the augmented model; this observation owns it and closes it
+     * @param extremes the in-graph ReduceMin/ReduceMax outputs of each tensor
+     */
     ActivationObservation(OrtSession session, Set<String> tensors, Map<String, Calibrator> calibrators,
                           Map<String, GraphAugmenter.ExtremeOutputs> extremes) {
         this.session = session;
@@ -69,6 +73,11 @@ final class ActivationObservation implements ObservationRun {
         final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         final Map<String, FloatBuffer> buffers = new LinkedHashMap<>();
         Future<?> reader;
+    }
+
+    @Override
+    public Map<String, NodeInfo> inputs() throws OrtException {
+        return session.getInputInfo();
     }
 
     @Override
@@ -189,5 +198,6 @@ final class ActivationObservation implements ObservationRun {
         updater.shutdownNow();
         pinned.values().forEach(sets -> sets.forEach(set -> set.tensors.values().forEach(OnnxTensor::close)));
         pinned.clear();
+        CalibrationRunner.closeSession(session);
     }
 }

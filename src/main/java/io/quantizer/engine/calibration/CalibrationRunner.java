@@ -73,24 +73,20 @@ public final class CalibrationRunner {
         tensors.forEach(t -> calibrators.put(t, make.get()));
 
         boolean extremesOnly = Calibrators.needsOnlyExtremes(recipe);
-        Map<String, GraphAugmenter.ExtremeOutputs> extremeNames = new HashMap<>();
-        // Histogram methods fetch whole activations and their extremes (reduced in the graph, sparing Java a pass)
-        ModelProto withExtremes = GraphAugmenter.withExtremes(model, fromGraph, extremeNames);
-        ModelProto augmented = extremesOnly ? withExtremes : GraphAugmenter.withOutputs(withExtremes, fromGraph);
-
         try (NumpyDataset dataset = NumpyDataset.open(data);
-             OrtSession session = createSession(augmented)) {
-            ModelFeed feed = ModelFeed.bind(session.getInputInfo(), dataset.description());
+             ObservationRun observation = extremesOnly
+                     ? ExtremesObservation.open(model, fromGraph, calibrators)
+                     : openActivations(model, fromGraph, calibrators)) {
+            ModelFeed feed = ModelFeed.bind(observation.inputs(), dataset.description());
             Integer max = recipe.calibration().maxSamples();
             long total = Math.min(dataset.description().sampleCount(), max == null ? Long.MAX_VALUE : max);
-            ObservationRun observation = extremesOnly
-                    ? new ExtremesObservation(session, extremeNames, calibrators)
-                    : new ActivationObservation(session, fromGraph, calibrators, extremeNames);
             long done = 0;
-            int batchSize = 1;
+            long expected = observation.expectedBytesPerSample();
+            boolean sized = feed.batched() && expected > 0;
+            // otherwise one sample first, to see how much memory a sample's activations take
+            int batchSize = sized ? chooseBatch(expected, feed.bytesPerSample()) : 1;
             long loopStart = System.nanoTime();
-            try (FeedReader reader = new FeedReader(dataset, feed, MAX_BATCH, total, null);
-                 observation) {
+            try (FeedReader reader = new FeedReader(dataset, feed, MAX_BATCH, total, null)) {
                 while (reader.remaining() > 0) {
                     int size;
                     try (FeedReader.Batch batch = reader.next(batchSize)) {
@@ -101,14 +97,15 @@ public final class CalibrationRunner {
                         size = batch.size();
                     }
                     done += size;
-                    if (done == 1 && feed.batched()) {
+                    if (done == 1 && feed.batched() && !sized) {
                         batchSize = chooseBatch(observation.bytesPerSample(), feed.bytesPerSample());
                     }
                     progress.accept((double) done / total);
                 }
                 observation.finish();
             }
-            double loopSeconds = (System.nanoTime() - loopStart) / 1e9;
+            // session set-up is not observation: the loop's time is what each sample costs
+            double loopSeconds = (System.nanoTime() - loopStart) / 1e9 - observation.setupSeconds();
             Map<String, TensorRange> ranges = new LinkedHashMap<>();
             Map<String, TensorStatistics> statistics = new LinkedHashMap<>();
             calibrators.forEach((name, c) -> {
@@ -125,8 +122,29 @@ public final class CalibrationRunner {
         return (int) Math.max(1, Math.min(MAX_BATCH, BATCH_ACTIVATION_BUDGET / perSample));
     }
 
-    private static OrtSession createSession(ModelProto model) throws OrtException {
-        try (OrtSession.SessionOptions options = Ort.sessionOptions(OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+    /** Histogram methods fetch whole activations, and their extremes reduced in the graph (sparing Java a pass). */
+    private static ObservationRun openActivations(ModelProto model, Set<String> tensors,
+                                                  Map<String, Calibrator> calibrators) throws OrtException {
+        Map<String, GraphAugmenter.ExtremeOutputs> extremes = new HashMap<>();
+        ModelProto augmented = GraphAugmenter.withOutputs(GraphAugmenter.withExtremes(model, tensors, extremes), tensors);
+        return new ActivationObservation(createSession(augmented, OrtSession.SessionOptions.OptLevel.ALL_OPT), tensors,
+                calibrators, extremes);
+    }
+
+    /** Closes a session if there is one; ONNX Runtime failing to release it is a bug, not an input problem. */
+    static void closeSession(OrtSession session) {
+        if (session == null) {
+            return;
+        }
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("cannot close an ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+
+    static OrtSession createSession(ModelProto model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        try (OrtSession.SessionOptions options = Ort.sessionOptions(level)) {
             return Ort.environment().createSession(model.toByteArray(), options);
         } catch (OrtException e) {
             throw new EngineInputException("ONNX Runtime cannot load the model for calibration: " + e.getMessage(), e);

@@ -1,54 +1,178 @@
 package io.quantizer.engine.calibration;
 
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import ai.onnxruntime.TensorInfo;
 import io.quantizer.engine.runtime.FeedReader;
 
-/** MinMax over a graph that reduces each observed tensor itself: three scalars per tensor leave ONNX Runtime. */
+/**
+ * MinMax without copying activations out of ONNX Runtime: every batch runs through the graph of
+ * {@link ExtremesGraph}, which reduces each observed tensor to a few scalars. How a tensor is reduced depends on
+ * its shape, which ONNX Runtime infers from the model (an unoptimised session, created only to ask). The inference
+ * follows the model's declared input shapes, which can be wrong: if the graph built from it cannot be loaded or
+ * fails on its first run, the observation falls back to plain reductions, which need no shapes.
+ */
 final class ExtremesObservation implements ObservationRun {
 
-    private final OrtSession session;
-    private final Map<String, GraphAugmenter.ExtremeOutputs> names;
+    private final ModelProto model;
+    private final Set<String> tensors;
     private final Map<String, Calibrator> calibrators;
-    private final Set<String> requested = new LinkedHashSet<>();
+    private OrtSession session;
+    private Map<String, ExtremesGraph.Readout> readouts;
+    private Set<String> requested;
+    private boolean shaped;
+    private boolean ranOnce;
     private long bytesPerSample;
+    private long expectedBytesPerSample;
+    private long setupNanos;
 
-    ExtremesObservation(OrtSession session, Map<String, GraphAugmenter.ExtremeOutputs> names,
-                        Map<String, Calibrator> calibrators) {
-        this.session = session;
-        this.names = names;
+    private ExtremesObservation(ModelProto model, Set<String> tensors, Map<String, Calibrator> calibrators) {
+        this.model = model;
+        this.tensors = new LinkedHashSet<>(tensors);
         this.calibrators = calibrators;
-        names.values().forEach(n -> {
-            requested.add(n.min());
-            requested.add(n.max());
-            requested.add(n.size());
-        });
+    }
+
+    /** @param tensors node outputs of the main graph to observe (graph inputs are observed from the feed) */
+    static ExtremesObservation open(ModelProto model, Set<String> tensors, Map<String, Calibrator> calibrators)
+            throws OrtException {
+        ExtremesObservation observation = new ExtremesObservation(model, tensors, calibrators);
+        Map<String, long[]> shapes = inferShapes(model, tensors);
+        observation.expectedBytesPerSample = bytesPerSample(shapes, tensors);
+        try {
+            observation.load(shapes);
+        } catch (OrtException e) {
+            observation.load(null);
+        }
+        return observation;
+    }
+
+    /** The shapes ONNX Runtime infers for {@code tensors}, −1 for each dimension it cannot tell. */
+    private static Map<String, long[]> inferShapes(ModelProto model, Set<String> tensors) throws OrtException {
+        Map<String, long[]> shapes = new HashMap<>();
+        if (tensors.isEmpty()) {
+            return shapes;
+        }
+        OrtSession probe = CalibrationRunner.createSession(GraphAugmenter.withOutputs(model, tensors), OptLevel.NO_OPT);
+        try {
+            for (Map.Entry<String, NodeInfo> e : probe.getOutputInfo().entrySet()) {
+                if (tensors.contains(e.getKey()) && e.getValue().getInfo() instanceof TensorInfo info) {
+                    shapes.put(e.getKey(), info.getShape());
+                }
+            }
+        } finally {
+            CalibrationRunner.closeSession(probe);
+        }
+        return shapes;
+    }
+
+    /**
+     * Activation bytes per sample if every tensor's shape is known beyond its first (batch) dimension, else 0.
+     * Knowing it before the first run lets calibration start at its real batch size: every new batch size costs
+     * ONNX Runtime slow first runs while it plans memory for it.
+     */
+    private static long bytesPerSample(Map<String, long[]> shapes, Set<String> tensors) {
+        long bytes = 0;
+        for (String tensor : tensors) {
+            long[] shape = shapes.get(tensor);
+            if (shape == null || shape.length == 0) {
+                return 0;
+            }
+            long elements = 1;
+            for (int d = 1; d < shape.length; d++) {
+                if (shape[d] < 0) {
+                    return 0;
+                }
+                elements *= shape[d];
+            }
+            bytes += elements * Float.BYTES;
+        }
+        return bytes;
+    }
+
+    /** Builds and loads the reducing graph; with null shapes, plain reductions only. */
+    private void load(Map<String, long[]> shapes) throws OrtException {
+        Map<String, ExtremesGraph.Readout> built = new LinkedHashMap<>();
+        ModelProto graph = ExtremesGraph.build(model, tensors, shapes, built);
+        OrtSession loaded = CalibrationRunner.createSession(graph, OptLevel.ALL_OPT);
+        CalibrationRunner.closeSession(session);
+        session = loaded;
+        readouts = built;
+        requested = outputs(built);
+        shaped = shapes != null;
+    }
+
+    @Override
+    public Map<String, NodeInfo> inputs() throws OrtException {
+        return session.getInputInfo();
     }
 
     @Override
     public void observe(FeedReader.Batch batch) throws OrtException {
-        if (requested.isEmpty()) {
+        if (tensors.isEmpty()) {
             return; // only graph inputs are observed: they come from the fed buffers, no run needed
         }
-        long bytes = 0;
-        try (OrtSession.Result result = session.run(batch.inputs(), requested)) {
-            for (Map.Entry<String, GraphAugmenter.ExtremeOutputs> e : names.entrySet()) {
-                long size = (Long) value(result, e.getValue().size());
-                if (size == 0) {
+        long values = 0;
+        try (OrtSession.Result result = run(batch)) {
+            for (Map.Entry<String, ExtremesGraph.Readout> e : readouts.entrySet()) {
+                ExtremesGraph.Readout r = e.getValue();
+                long count = (Long) value(result, r.count()) * r.countFactor();
+                values += count;
+                if (count == 0) {
                     continue;
                 }
-                float min = (Float) value(result, e.getValue().min());
-                float max = (Float) value(result, e.getValue().max());
-                ((MinMaxCalibrator) calibrators.get(e.getKey())).updateExtremes(min, max, size);
-                bytes += size * Float.BYTES;
+                float max = (Float) value(result, r.max());
+                float min;
+                if (r.min() == null) {
+                    min = r.lowerBound();
+                } else {
+                    float reduced = (Float) value(result, r.min());
+                    min = r.minNegated() ? -reduced : reduced;
+                }
+                ((MinMaxCalibrator) calibrators.get(e.getKey())).updateExtremes(min, max, count);
             }
         }
-        bytesPerSample = bytes / batch.size();
+        bytesPerSample = values * Float.BYTES / batch.size();
+    }
+
+    private OrtSession.Result run(FeedReader.Batch batch) throws OrtException {
+        try {
+            OrtSession.Result result = session.run(batch.inputs(), requested);
+            ranOnce = true;
+            return result;
+        } catch (OrtException e) {
+            if (ranOnce || !shaped) {
+                throw e;
+            }
+            // the inferred shapes were wrong for this data: plain reductions need none
+            long start = System.nanoTime();
+            load(null);
+            setupNanos += System.nanoTime() - start;
+            OrtSession.Result result = session.run(batch.inputs(), requested);
+            ranOnce = true;
+            return result;
+        }
+    }
+
+    private static Set<String> outputs(Map<String, ExtremesGraph.Readout> readouts) {
+        Set<String> names = new LinkedHashSet<>();
+        readouts.values().forEach(r -> {
+            names.add(r.max());
+            names.add(r.count());
+            if (r.min() != null) {
+                names.add(r.min());
+            }
+        });
+        return names;
     }
 
     private static Object value(OrtSession.Result result, String name) throws OrtException {
@@ -61,7 +185,17 @@ final class ExtremesObservation implements ObservationRun {
     }
 
     @Override
+    public long expectedBytesPerSample() {
+        return expectedBytesPerSample;
+    }
+
+    @Override
+    public double setupSeconds() {
+        return setupNanos / 1e9;
+    }
+
+    @Override
     public void close() {
-        // nothing pinned: the scalars are owned by each run's result
+        CalibrationRunner.closeSession(session);
     }
 }

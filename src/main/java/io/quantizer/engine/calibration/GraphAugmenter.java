@@ -80,6 +80,11 @@ final class GraphAugmenter {
                 .build();
     }
 
+    /** Declares {@code name} a graph output of element type float, or int64. */
+    static void addOutput(GraphProto.Builder graph, String name, boolean int64) {
+        graph.addOutput(tensorOutput(name, int64));
+    }
+
     private static ValueInfoProto tensorOutput(String name, boolean int64) {
         TensorProto.DataType type = int64 ? TensorProto.DataType.INT64 : TensorProto.DataType.FLOAT;
         return ValueInfoProto.newBuilder().setName(name)

@@ -5,6 +5,8 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +29,7 @@ import io.quantizer.engine.runtime.Ort;
 
 /**
  * B2: calibration cost per sample for each method ÷ a plain fp32 forward pass over the same samples at the same
- * batch size in the same process (measured before and after the methods, averaged), and the peak memory of a
- * fresh JVM calibrating 32 versus 512 samples.
+ * batch size in the same process, and the peak memory of a fresh JVM calibrating 32 versus 512 samples.
  */
 final class CalibrationBench {
 
@@ -38,32 +39,61 @@ final class CalibrationBench {
         this.work = work;
     }
 
+    /** Rounds of (forward, every method); the ratios reported are the medians over the rounds. */
+    static final int ROUNDS = 3;
+    private static final List<CalibrationMethod> METHODS = List.of(CalibrationMethod.MINMAX,
+            CalibrationMethod.PERCENTILE, CalibrationMethod.ENTROPY, CalibrationMethod.MSE);
+
+    /**
+     * Each round measures a plain forward pass, then every method; a method's ratio in a round divides by the mean
+     * of the forward passes measured just before and just after it, so that a change in the machine's load
+     * between rounds (this machine is shared) moves both sides of the ratio.
+     */
     Map<String, Object> run(BenchModel m) throws Exception {
+        return run(m, m.calibration(), METHODS, ROUNDS);
+    }
+
+    Map<String, Object> run(BenchModel m, Path data, List<CalibrationMethod> methods, int rounds) throws Exception {
         PreparedModel prepared = new ModelPreprocessor().prepare(m.model(), QuantizationRecipe.defaults(),
                 Files.createDirectories(work.resolve(m.name() + "-b2")));
         Set<String> tensors = new QdqQuantizer(QuantizationRecipe.defaults()).tensorsToCalibrate(prepared.model());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("observedTensors", tensors.size());
-        CalibrationResult minmax = calibrate(prepared, tensors, m.calibration(), CalibrationMethod.MINMAX);
-        int batch = minmax.batchSize();
-        double before = forwardMsPerSample(prepared.path(), m.calibration(), batch);
-        Map<String, Double> msPerSample = new LinkedHashMap<>();
-        msPerSample.put("minmax", perSample(minmax));
-        for (CalibrationMethod method : List.of(CalibrationMethod.PERCENTILE, CalibrationMethod.ENTROPY,
-                CalibrationMethod.MSE)) {
-            msPerSample.put(method.name().toLowerCase(), perSample(calibrate(prepared, tensors, m.calibration(), method)));
+        CalibrationResult first = calibrate(prepared, tensors, data, methods.get(0));
+        int batch = first.batchSize();
+        List<Double> forward = new ArrayList<>();
+        forward.add(forwardMsPerSample(prepared.path(), data, batch));
+        Map<String, List<Double>> msPerSample = new LinkedHashMap<>();
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        for (int round = 0; round < rounds; round++) {
+            Map<String, Double> thisRound = new LinkedHashMap<>();
+            for (CalibrationMethod method : methods) {
+                thisRound.put(method.name().toLowerCase(), perSample(calibrate(prepared, tensors, data, method)));
+            }
+            forward.add(forwardMsPerSample(prepared.path(), data, batch));
+            double reference = (forward.get(round) + forward.get(round + 1)) / 2;
+            thisRound.forEach((k, v) -> {
+                msPerSample.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+                ratios.computeIfAbsent(k, x -> new ArrayList<>()).add(v / reference);
+            });
         }
-        double after = forwardMsPerSample(prepared.path(), m.calibration(), batch);
-        double forward = (before + after) / 2;
-        out.put("samples", minmax.sampleCount());
+        out.put("samples", first.sampleCount());
         out.put("batchSize", batch);
+        out.put("rounds", rounds);
         out.put("forwardMsPerSample", forward);
-        out.put("forwardBeforeAfterMs", List.of(before, after));
         out.put("msPerSample", msPerSample);
-        Map<String, Double> ratios = new LinkedHashMap<>();
-        msPerSample.forEach((k, v) -> ratios.put(k, v / forward));
-        out.put("ratioToForward", ratios);
+        Map<String, Double> median = new LinkedHashMap<>();
+        ratios.forEach((k, v) -> median.put(k, median(v)));
+        out.put("ratioToForwardPerRound", ratios);
+        out.put("ratioToForward", median);
         return out;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static CalibrationResult calibrate(PreparedModel prepared, Set<String> tensors, Path data,

@@ -187,7 +187,7 @@ class CalibrationRunnerTest {
         return v;
     }
 
-    private static float min(float[] v) {
+    static float min(float[] v) {
         float m = Float.POSITIVE_INFINITY;
         for (float f : v) {
             m = Math.min(m, f);
@@ -195,7 +195,7 @@ class CalibrationRunnerTest {
         return m;
     }
 
-    private static float max(float[] v) {
+    static float max(float[] v) {
         float m = Float.NEGATIVE_INFINITY;
         for (float f : v) {
             m = Math.max(m, f);
