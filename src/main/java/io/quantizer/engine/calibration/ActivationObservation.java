@@ -39,8 +39,8 @@ final class ActivationObservation implements ObservationRun {
     private final OrtSession session;
     private final Set<String> tensors;
     private final Map<String, Calibrator> calibrators;
-    private final Map<String, GraphAugmenter.ExtremeOutputs> extremes;
-    private final Set<String> extremeNames = new LinkedHashSet<>();
+    private final Map<String, ExtremesGraph.Readout> extremes;
+    private final Set<String> extremeNames;
     private final Map<Integer, List<PinnedOutputs>> pinned = new HashMap<>();
     private final Map<Integer, Integer> nextSet = new HashMap<>();
     /** One thread: a calibrator is never updated by two threads, and updates keep batch order. */
@@ -54,18 +54,15 @@ final class ActivationObservation implements ObservationRun {
 
     /**
      * @param session  runs the augmented model; this observation owns it and closes it
-     * @param extremes the in-graph ReduceMin/ReduceMax outputs of each tensor
+     * @param extremes where each tensor's extremes, reduced in the graph, come out
      */
     ActivationObservation(OrtSession session, Set<String> tensors, Map<String, Calibrator> calibrators,
-                          Map<String, GraphAugmenter.ExtremeOutputs> extremes) {
+                          Map<String, ExtremesGraph.Readout> extremes) {
         this.session = session;
         this.tensors = new LinkedHashSet<>(tensors);
         this.calibrators = calibrators;
         this.extremes = extremes;
-        extremes.values().forEach(n -> {
-            extremeNames.add(n.min());
-            extremeNames.add(n.max());
-        });
+        this.extremeNames = ExtremesGraph.outputs(extremes.values(), false);
     }
 
     /** One set of preallocated outputs and the update that still reads it, if any. */
@@ -125,14 +122,10 @@ final class ActivationObservation implements ObservationRun {
     /** The {min, max} ONNX Runtime computed for each tensor in this run. */
     private Map<String, float[]> extremes(OrtSession.Result result) throws OrtException {
         Map<String, float[]> ranges = new HashMap<>();
-        for (Map.Entry<String, GraphAugmenter.ExtremeOutputs> e : extremes.entrySet()) {
-            ranges.put(e.getKey(), new float[] {scalar(result, e.getValue().min()), scalar(result, e.getValue().max())});
+        for (Map.Entry<String, ExtremesGraph.Readout> e : extremes.entrySet()) {
+            ranges.put(e.getKey(), e.getValue().extremes(result));
         }
         return ranges;
-    }
-
-    private static float scalar(OrtSession.Result result, String name) throws OrtException {
-        return (Float) ((OnnxTensor) result.get(name).orElseThrow()).getValue();
     }
 
     private Future<?> submit(Map<String, FloatBuffer> buffers, Map<String, float[]> ranges) {

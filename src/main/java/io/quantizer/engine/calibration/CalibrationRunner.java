@@ -2,7 +2,6 @@ package io.quantizer.engine.calibration;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -122,13 +121,24 @@ public final class CalibrationRunner {
         return (int) Math.max(1, Math.min(MAX_BATCH, BATCH_ACTIVATION_BUDGET / perSample));
     }
 
-    /** Histogram methods fetch whole activations, and their extremes reduced in the graph (sparing Java a pass). */
+    /**
+     * Histogram methods fetch whole activations, and their extremes reduced in the graph as MinMax reduces them
+     * (sparing the histograms a pass); plain reductions if the graph built from inferred shapes does not load.
+     */
     private static ObservationRun openActivations(ModelProto model, Set<String> tensors,
                                                   Map<String, Calibrator> calibrators) throws OrtException {
-        Map<String, GraphAugmenter.ExtremeOutputs> extremes = new HashMap<>();
-        ModelProto augmented = GraphAugmenter.withOutputs(GraphAugmenter.withExtremes(model, tensors, extremes), tensors);
-        return new ActivationObservation(createSession(augmented, OrtSession.SessionOptions.OptLevel.ALL_OPT), tensors,
-                calibrators, extremes);
+        Map<String, long[]> shapes = ExtremesGraph.inferShapes(model, tensors);
+        Map<String, ExtremesGraph.Readout> extremes = new LinkedHashMap<>();
+        OrtSession session;
+        try {
+            session = createSession(GraphAugmenter.withOutputs(ExtremesGraph.build(model, tensors, shapes, extremes),
+                    tensors), OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        } catch (OrtException e) {
+            extremes.clear();
+            session = createSession(GraphAugmenter.withOutputs(ExtremesGraph.build(model, tensors, null, extremes),
+                    tensors), OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        }
+        return new ActivationObservation(session, tensors, calibrators, extremes);
     }
 
     /** Closes a session if there is one; ONNX Runtime failing to release it is a bug, not an input problem. */

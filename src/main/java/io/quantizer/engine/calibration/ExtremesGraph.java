@@ -1,7 +1,9 @@
 package io.quantizer.engine.calibration;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 
@@ -10,6 +12,11 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import io.quantizer.engine.onnx.Attributes;
 import io.quantizer.engine.onnx.TensorData;
 
@@ -44,6 +51,63 @@ final class ExtremesGraph {
      *                    is taken of the pooled tensor)
      */
     record Readout(String max, String min, boolean minNegated, Float lowerBound, String count, long countFactor) {
+
+        /** How many values the tensor held in the run. */
+        long count(OrtSession.Result result) throws OrtException {
+            return (Long) value(result, count) * countFactor;
+        }
+
+        /** The tensor's {min, max} in the run. */
+        float[] extremes(OrtSession.Result result) throws OrtException {
+            float maximum = (Float) value(result, max);
+            if (min == null) {
+                return new float[] {lowerBound, maximum};
+            }
+            float reduced = (Float) value(result, min);
+            return new float[] {minNegated ? -reduced : reduced, maximum};
+        }
+
+        private static Object value(OrtSession.Result result, String name) throws OrtException {
+            return ((OnnxTensor) result.get(name).orElseThrow()).getValue();
+        }
+    }
+
+    /** The outputs a run must fetch for {@code readouts}; counts only when asked for. */
+    static Set<String> outputs(Collection<Readout> readouts, boolean counts) {
+        Set<String> names = new LinkedHashSet<>();
+        for (Readout r : readouts) {
+            names.add(r.max());
+            if (r.min() != null) {
+                names.add(r.min());
+            }
+            if (counts) {
+                names.add(r.count());
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The shapes ONNX Runtime infers for {@code tensors} from the model's declarations (−1 for each dimension it
+     * cannot tell), read from an unoptimised session created only to ask.
+     */
+    static Map<String, long[]> inferShapes(ModelProto model, Set<String> tensors) throws OrtException {
+        Map<String, long[]> shapes = new HashMap<>();
+        if (tensors.isEmpty()) {
+            return shapes;
+        }
+        OrtSession probe = CalibrationRunner.createSession(GraphAugmenter.withOutputs(model, tensors),
+                OrtSession.SessionOptions.OptLevel.NO_OPT);
+        try {
+            for (Map.Entry<String, NodeInfo> e : probe.getOutputInfo().entrySet()) {
+                if (tensors.contains(e.getKey()) && e.getValue().getInfo() instanceof TensorInfo info) {
+                    shapes.put(e.getKey(), info.getShape());
+                }
+            }
+        } finally {
+            CalibrationRunner.closeSession(probe);
+        }
+        return shapes;
     }
 
     private ExtremesGraph() {

@@ -1,6 +1,5 @@
 package io.quantizer.engine.calibration;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Map;
@@ -8,11 +7,9 @@ import java.util.Set;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.NodeInfo;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
-import ai.onnxruntime.TensorInfo;
 import io.quantizer.engine.runtime.FeedReader;
 
 /**
@@ -46,7 +43,7 @@ final class ExtremesObservation implements ObservationRun {
     static ExtremesObservation open(ModelProto model, Set<String> tensors, Map<String, Calibrator> calibrators)
             throws OrtException {
         ExtremesObservation observation = new ExtremesObservation(model, tensors, calibrators);
-        Map<String, long[]> shapes = inferShapes(model, tensors);
+        Map<String, long[]> shapes = ExtremesGraph.inferShapes(model, tensors);
         observation.expectedBytesPerSample = bytesPerSample(shapes, tensors);
         try {
             observation.load(shapes);
@@ -54,25 +51,6 @@ final class ExtremesObservation implements ObservationRun {
             observation.load(null);
         }
         return observation;
-    }
-
-    /** The shapes ONNX Runtime infers for {@code tensors}, −1 for each dimension it cannot tell. */
-    private static Map<String, long[]> inferShapes(ModelProto model, Set<String> tensors) throws OrtException {
-        Map<String, long[]> shapes = new HashMap<>();
-        if (tensors.isEmpty()) {
-            return shapes;
-        }
-        OrtSession probe = CalibrationRunner.createSession(GraphAugmenter.withOutputs(model, tensors), OptLevel.NO_OPT);
-        try {
-            for (Map.Entry<String, NodeInfo> e : probe.getOutputInfo().entrySet()) {
-                if (tensors.contains(e.getKey()) && e.getValue().getInfo() instanceof TensorInfo info) {
-                    shapes.put(e.getKey(), info.getShape());
-                }
-            }
-        } finally {
-            CalibrationRunner.closeSession(probe);
-        }
-        return shapes;
     }
 
     /**
@@ -107,7 +85,7 @@ final class ExtremesObservation implements ObservationRun {
         CalibrationRunner.closeSession(session);
         session = loaded;
         readouts = built;
-        requested = outputs(built);
+        requested = ExtremesGraph.outputs(built.values(), true);
         shaped = shapes != null;
     }
 
@@ -124,21 +102,12 @@ final class ExtremesObservation implements ObservationRun {
         long values = 0;
         try (OrtSession.Result result = run(batch)) {
             for (Map.Entry<String, ExtremesGraph.Readout> e : readouts.entrySet()) {
-                ExtremesGraph.Readout r = e.getValue();
-                long count = (Long) value(result, r.count()) * r.countFactor();
+                long count = e.getValue().count(result);
                 values += count;
-                if (count == 0) {
-                    continue;
+                if (count > 0) {
+                    float[] extremes = e.getValue().extremes(result);
+                    ((MinMaxCalibrator) calibrators.get(e.getKey())).updateExtremes(extremes[0], extremes[1], count);
                 }
-                float max = (Float) value(result, r.max());
-                float min;
-                if (r.min() == null) {
-                    min = r.lowerBound();
-                } else {
-                    float reduced = (Float) value(result, r.min());
-                    min = r.minNegated() ? -reduced : reduced;
-                }
-                ((MinMaxCalibrator) calibrators.get(e.getKey())).updateExtremes(min, max, count);
             }
         }
         bytesPerSample = values * Float.BYTES / batch.size();
@@ -161,22 +130,6 @@ final class ExtremesObservation implements ObservationRun {
             ranOnce = true;
             return result;
         }
-    }
-
-    private static Set<String> outputs(Map<String, ExtremesGraph.Readout> readouts) {
-        Set<String> names = new LinkedHashSet<>();
-        readouts.values().forEach(r -> {
-            names.add(r.max());
-            names.add(r.count());
-            if (r.min() != null) {
-                names.add(r.min());
-            }
-        });
-        return names;
-    }
-
-    private static Object value(OrtSession.Result result, String name) throws OrtException {
-        return ((OnnxTensor) result.get(name).orElseThrow()).getValue();
     }
 
     @Override

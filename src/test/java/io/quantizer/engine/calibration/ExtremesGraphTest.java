@@ -13,6 +13,8 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -94,13 +96,17 @@ class ExtremesGraphTest {
         assertThat(ExtremesGraph.lowerBound(null, constants)).isNull();
     }
 
-    @Test
-    void minMaxOverTheReducedGraphEqualsTheExtremesOfTheWholeActivations() throws Exception {
+    /** MinMax reads only the reductions; percentile 100 bins whole activations with the reductions as bounds. */
+    @ParameterizedTest
+    @EnumSource(value = CalibrationMethod.class, names = {"MINMAX", "PERCENTILE"})
+    void rangesFromTheReducedGraphEqualTheExtremesOfTheWholeActivations(CalibrationMethod method) throws Exception {
         float[] x = TestData.uniform(new Random(5), SAMPLES * 72, -2f, 2f);
         Path data = new TestData().floats("x", x, SAMPLES, 2, 6, 6).write(dir.resolve("d.npz"));
 
-        // batches of 1 (the probe), 32 and 17: the first through the probe, the rest through the reduced graph
-        CalibrationResult result = new CalibrationRunner(CalibrationRunnerTest.recipe(CalibrationMethod.MINMAX, null))
+        // MinMax knows the activation size beforehand and runs batches of 32 and 18; the histogram path probes
+        // with one sample first, then 32 and 17
+        Double percentile = method == CalibrationMethod.PERCENTILE ? 100.0 : null;
+        CalibrationResult result = new CalibrationRunner(CalibrationRunnerTest.recipe(method, percentile))
                 .run(convChain(), OBSERVED, data, p -> { });
 
         Map<String, float[]> all = OrtTestRunner.run(GraphAugmenter.withOutputs(convChain(), OBSERVED),
