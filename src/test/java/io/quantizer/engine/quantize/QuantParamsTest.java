@@ -79,7 +79,7 @@ class QuantParamsTest {
     }
 
     @Test
-    void bytesFromAWeightReadInChunksEqualTheElementwiseQuantization() {
+    void bytesFromAWeightReadInChunksEqualQuantizeLinearInFloat32() {
         java.util.Random random = new java.util.Random(3);
         int[] dims = {3, 5000, 2}; // channel runs of 10,000 values cross the 8192-value chunks
         float[] w = new float[3 * 5000 * 2];
@@ -89,12 +89,16 @@ class QuantParamsTest {
         QuantParams p = QuantParams.symmetricWeight(w, dims, 0);
         w[7] = 2.5f * p.scales()[0]; // at or next to a tie
         w[12_345] = Float.NaN;
-        int[] expected = p.quantize(w, dims);
         byte[] bytes = p.quantizeToBytes(java.nio.FloatBuffer.wrap(w), dims);
         assertThat(bytes).hasSize(w.length);
         for (int i = 0; i < w.length; i++) {
-            assertThat((int) bytes[i]).as("element " + i).isEqualTo(expected[i]);
+            // ONNX QuantizeLinear on float32: the quotient is a float, rounded half to even
+            float quotient = w[i] / p.scales()[i / 10_000];
+            int expected = (int) Math.max(-127, Math.min(127, Math.rint(quotient)));
+            assertThat((int) bytes[i]).as("element " + i).isEqualTo(expected);
         }
+        assertThat(w[7] / p.scales()[0]).as("an exact tie in float32").isEqualTo(2.5f);
+        assertThat(bytes[7]).as("a tie rounds to even").isEqualTo((byte) 2);
 
         QuantParams activation = QuantParams.activation(new io.quantizer.engine.calibration.TensorRange(-1f, 3f),
                 QuantParams.ElementType.UINT8, false);
