@@ -47,6 +47,11 @@ public final class QdqQuantizer {
     }
 
     public QuantizationOutcome quantize(ModelProto prepared, Map<String, TensorRange> ranges) {
+        return quantize(prepared, ranges, true);
+    }
+
+    /** @param padInputChannels whether to apply {@link InputChannelPadding} (tests compare with and without) */
+    QuantizationOutcome quantize(ModelProto prepared, Map<String, TensorRange> ranges, boolean padInputChannels) {
         ModelProto model = NodeNames.ensure(prepared);
         Marking marking = mark(model, ranges);
         QdqEmitter emitter = new QdqEmitter(marking.index(), marking.plan(), ranges, activationType(),
@@ -55,6 +60,11 @@ public final class QdqQuantizer {
         List<QuantizedTensor> tensors = new ArrayList<>(
                 new QuantizedTensorListing(marking.index(), marking.plan(), emitter.params()).tensors());
         List<String> notes = new ArrayList<>(marking.notes());
+        if (padInputChannels) {
+            InputChannelPadding.Result padded = InputChannelPadding.apply(quantized);
+            quantized = padded.model();
+            notes.addAll(padded.notes());
+        }
         if (Opsets.defaultDomainVersion(model) >= MIN_QDQ_OPSET) {
             SubgraphWeights.Result inner = SubgraphWeights.quantize(quantized,
                     recipe.perChannel() && Opsets.defaultDomainVersion(model) >= MIN_PER_CHANNEL_OPSET);

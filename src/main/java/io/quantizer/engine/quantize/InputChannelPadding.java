@@ -1,0 +1,161 @@
+package io.quantizer.engine.quantize;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import io.quantizer.engine.onnx.Attributes;
+import io.quantizer.engine.onnx.GraphIndex;
+import io.quantizer.engine.onnx.Opsets;
+import io.quantizer.engine.onnx.TensorData;
+import io.quantizer.engine.onnx.UniqueNames;
+
+/**
+ * Widens the input channels of a quantized Conv that reads a graph input to a multiple of 4, with zeros: a Pad
+ * on the float input before its QuantizeLinear, and weight slices equal to the zero point (so they dequantize to
+ * exactly 0). The output is unchanged, bit for bit. ONNX Runtime's int8 convolution is much slower when the input
+ * channels do not fill its 4-byte groups: measured on this CPU, padding the 3 RGB channels of MobileNetV2's first
+ * layer took the model from 1.70× to 1.89× fp32 speed at batch 1, and the 1 grey channel of fmnist_cnn from 1.28×
+ * to 1.59× (ResNet-50, whose first layer is a 7×7 on 3 channels, was unchanged). Image models read 1 or 3 channels,
+ * so this is where it matters; inner layers have wide inputs already.
+ */
+final class InputChannelPadding {
+
+    static final int GROUP = 4;
+    private static final int MIN_PAD_OPSET = 11; // Pad takes its pads as an input from opset 11
+
+    private InputChannelPadding() {
+    }
+
+    record Result(ModelProto model, List<String> notes) {
+    }
+
+    static Result apply(ModelProto model) {
+        if (Opsets.defaultDomainVersion(model) < MIN_PAD_OPSET) {
+            return new Result(model, List.of());
+        }
+        GraphIndex index = new GraphIndex(model.getGraph());
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        UniqueNames names = new UniqueNames(model.getGraph());
+        List<String> notes = new ArrayList<>();
+        List<NodeProto> pads = new ArrayList<>();
+        for (int i = 0; i < index.nodes().size(); i++) {
+            NodeProto conv = index.node(i);
+            Candidate c = candidate(index, conv);
+            if (c == null) {
+                continue;
+            }
+            int channels = (int) c.weight().getDims(1);
+            int extra = GROUP - channels % GROUP;
+            int rank = c.weight().getDimsCount();
+            long[] padding = new long[2 * rank];
+            padding[rank + 1] = extra; // after the last channel of axis 1
+            String padsName = names.fresh(conv.getName() + "_channel_pads");
+            String padded = names.fresh(c.input() + "_channels_padded");
+            graph.addInitializer(TensorData.int64Tensor(padsName, new long[] {padding.length}, padding));
+            pads.add(NodeProto.newBuilder().setOpType("Pad").setName(names.fresh(conv.getName() + "_channel_pad"))
+                    .addInput(c.input()).addInput(padsName).addOutput(padded).build());
+            graph.setNode(c.quantize(), index.node(c.quantize()).toBuilder().setInput(0, padded).build());
+            replaceInitializer(graph, widened(c.weight(), c.zeroPoint(), extra));
+            notes.add("Conv '" + conv.getName() + "': input channels padded with zeros from " + channels + " to "
+                    + (channels + extra) + " (zero weights, same output) so that ONNX Runtime's int8 convolution"
+                    + " takes its fast path");
+        }
+        if (pads.isEmpty()) {
+            return new Result(model, notes);
+        }
+        // the Pads read graph inputs only, so they can lead the node list and keep it topologically sorted
+        List<NodeProto> nodes = new ArrayList<>(pads);
+        nodes.addAll(graph.getNodeList());
+        graph.clearNode().addAllNode(nodes);
+        return new Result(model.toBuilder().setGraph(graph).build(), notes);
+    }
+
+    /**
+     * A graph input → QuantizeLinear → DequantizeLinear → Conv (group 1) chain, whose Q and DQ serve that Conv
+     * alone, and whose weight is an 8-bit initializer behind a DequantizeLinear with constant zero points.
+     */
+    private record Candidate(String input, int quantize, TensorProto weight, TensorProto zeroPoint) {
+    }
+
+    private static Candidate candidate(GraphIndex index, NodeProto conv) {
+        if (!conv.getOpType().equals("Conv") || !isDefaultDomain(conv) || conv.getInputCount() < 2
+                || Attributes.getInt(conv, "group", 1) != 1) {
+            return null;
+        }
+        int dq = index.producer(conv.getInput(0));
+        if (dq < 0 || !index.node(dq).getOpType().equals("DequantizeLinear")
+                || index.consumers(conv.getInput(0)).size() != 1) {
+            return null;
+        }
+        String quantized = index.node(dq).getInput(0);
+        int q = index.producer(quantized);
+        if (q < 0 || !index.node(q).getOpType().equals("QuantizeLinear") || index.consumers(quantized).size() != 1) {
+            return null;
+        }
+        String input = index.node(q).getInput(0);
+        if (!index.isGraphInput(input) || index.initializer(input) != null || index.isGraphOutput(quantized)) {
+            return null;
+        }
+        int wdq = index.producer(conv.getInput(1));
+        if (wdq < 0 || !index.node(wdq).getOpType().equals("DequantizeLinear")
+                || index.consumers(conv.getInput(1)).size() != 1) {
+            return null;
+        }
+        NodeProto weightDq = index.node(wdq);
+        TensorProto weight = index.initializer(weightDq.getInput(0));
+        TensorProto zero = weightDq.getInputCount() > 2 ? index.initializer(weightDq.getInput(2)) : null;
+        if (weight == null || zero == null || !isByte(weight) || weight.getRawData().isEmpty()
+                || weight.getDimsCount() < 3 || weight.getDims(1) % GROUP == 0
+                || index.consumers(weightDq.getInput(0)).size() != 1) {
+            return null;
+        }
+        long zeros = TensorData.elementCount(zero);
+        if (zero.getRawData().size() != zeros || zeros != 1 && zeros != weight.getDims(0)) {
+            return null;
+        }
+        return new Candidate(input, q, weight, zero);
+    }
+
+    /** The weight with {@code extra} more input channels, each holding its output channel's zero point. */
+    private static TensorProto widened(TensorProto weight, TensorProto zeroPoint, int extra) {
+        byte[] values = weight.getRawData().toByteArray();
+        byte[] zeros = zeroPoint.getRawData().toByteArray();
+        int out = (int) weight.getDims(0);
+        int in = (int) weight.getDims(1);
+        int kernel = (int) (TensorData.elementCount(weight) / ((long) out * in));
+        int widenedIn = in + extra;
+        byte[] result = new byte[out * widenedIn * kernel];
+        for (int o = 0; o < out; o++) {
+            int base = o * widenedIn * kernel;
+            System.arraycopy(values, o * in * kernel, result, base, in * kernel);
+            Arrays.fill(result, base + in * kernel, base + widenedIn * kernel, zeros[zeros.length == 1 ? 0 : o]);
+        }
+        long[] dims = TensorData.shape(weight.getDimsList());
+        dims[1] = widenedIn;
+        return TensorData.byteTensor(weight.getName(), dims, TensorProto.DataType.forNumber(weight.getDataType()),
+                result);
+    }
+
+    private static void replaceInitializer(GraphProto.Builder graph, TensorProto replacement) {
+        for (int i = 0; i < graph.getInitializerCount(); i++) {
+            if (graph.getInitializer(i).getName().equals(replacement.getName())) {
+                graph.setInitializer(i, replacement);
+                return;
+            }
+        }
+        throw new IllegalStateException("initializer '" + replacement.getName() + "' vanished");
+    }
+
+    private static boolean isByte(TensorProto t) {
+        return t.getDataType() == TensorProto.DataType.INT8_VALUE || t.getDataType() == TensorProto.DataType.UINT8_VALUE;
+    }
+
+    private static boolean isDefaultDomain(NodeProto node) {
+        return node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+    }
+}
