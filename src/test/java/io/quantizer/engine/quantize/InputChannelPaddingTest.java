@@ -43,9 +43,12 @@ class InputChannelPaddingTest {
         assertThat(count(int8, "Pad")).isEqualTo(1);
         NodeProto pad = int8.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Pad")).findFirst()
                 .orElseThrow();
-        assertThat(pad.getInput(0)).isEqualTo("grey");
+        NodeProto quantize = QuantizeTestSupport.producerOf(int8, pad.getInput(0));
+        assertThat(quantize.getOpType()).isEqualTo("QuantizeLinear");
+        assertThat(quantize.getInput(0)).isEqualTo("grey");
+        assertThat(pad.getInput(2)).as("pads with the zero point").isEqualTo(quantize.getInput(2));
         assertThat(int8.getGraph().getNodeList()).filteredOn(n -> n.getInputList().contains(pad.getOutput(0)))
-                .extracting(NodeProto::getOpType).containsExactly("QuantizeLinear");
+                .extracting(NodeProto::getOpType).containsExactly("DequantizeLinear");
         assertThat(weightDims(int8, "conv_grey")).containsExactly(5L, 4L, 3L, 3L);
         assertThat(weightDims(int8, "conv_depthwise")).containsExactly(3L, 1L, 3L, 3L);
         assertThat(weightDims(int8, "conv_rgba")).containsExactly(5L, 4L, 3L, 3L);
