@@ -1,6 +1,7 @@
 package io.quantizer.engine.quantize;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 
 import io.quantizer.engine.calibration.TensorRange;
 
@@ -96,6 +97,9 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
      */
     static float[][] channelExtremes(FloatBuffer values, int[] dims, Integer axis) {
         int channels = axis == null ? 1 : dims[axis];
+        if (channels > 1 && innerSize(dims, axis) == 1) {
+            return interleavedExtremes(values, channels);
+        }
         float[][] extremes = new float[channels][];
         for (int c = 0; c < channels; c++) {
             extremes[c] = new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
@@ -129,6 +133,44 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
         return extremes;
     }
 
+    /**
+     * {@link #channelExtremes} when the channel axis is the last one (a MatMul weight [K, N] per output column):
+     * channel runs are one value long there, so the values are read row by row, each row holding one value of every
+     * channel, and the per-channel loop over a row is what the JIT vectorises.
+     */
+    private static float[][] interleavedExtremes(FloatBuffer values, int channels) {
+        float[] lo = new float[channels];
+        float[] hi = new float[channels];
+        Arrays.fill(lo, Float.POSITIVE_INFINITY);
+        Arrays.fill(hi, Float.NEGATIVE_INFINITY);
+        float nonFinite = 0;
+        float[] row = new float[channels];
+        int length = values.remaining();
+        for (int start = 0; start + channels <= length; start += channels) {
+            values.get(values.position() + start, row, 0, channels);
+            for (int c = 0; c < channels; c++) {
+                float x = row[c];
+                lo[c] = x < lo[c] ? x : lo[c];
+                hi[c] = x > hi[c] ? x : hi[c];
+                nonFinite += x - x;
+            }
+        }
+        float[][] extremes = new float[channels][];
+        for (int c = 0; c < channels; c++) {
+            extremes[c] = new float[] {lo[c], hi[c]};
+        }
+        if (nonFinite != 0) {
+            // a NaN (rare) must show in its channel's extremes as Math.min/max would show it
+            for (int i = 0; i < length; i++) {
+                float x = values.get(values.position() + i);
+                float[] e = extremes[i % channels];
+                e[0] = Math.min(e[0], x);
+                e[1] = Math.max(e[1], x);
+            }
+        }
+        return extremes;
+    }
+
     /** Quantizes {@code values} laid out with {@code dims}; per-channel parameters apply along {@link #axis()}. */
     public int[] quantize(float[] values, int[] dims) {
         double qmin = symmetricInt8() ? -127 : type.min;
@@ -159,6 +201,10 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
         float qmin = symmetricInt8() ? -127 : type.min;
         float qmax = type.max;
         byte[] out = new byte[values.remaining()];
+        if (scales.length > 1 && innerSize(dims, axis) == 1) {
+            quantizeInterleaved(values, out, qmin, qmax);
+            return out;
+        }
         float[] chunk = new float[CHUNK];
         forEachRun(out.length, dims, axis, scales.length, (c, from, to) -> {
             float scale = scales[c];
@@ -175,6 +221,25 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
             }
         });
         return out;
+    }
+
+    /** {@link #quantizeToBytes} row by row when the channel axis is the last one (see interleavedExtremes). */
+    private void quantizeInterleaved(FloatBuffer values, byte[] out, float qmin, float qmax) {
+        int channels = scales.length;
+        float[] zeros = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            zeros[c] = zeroPoints[c];
+        }
+        float[] row = new float[channels];
+        for (int start = 0; start + channels <= out.length; start += channels) {
+            values.get(values.position() + start, row, 0, channels);
+            for (int c = 0; c < channels; c++) {
+                float q = row[c] / scales[c] + ROUNDING_SHIFT - ROUNDING_SHIFT + zeros[c];
+                q = q < qmin ? qmin : q;
+                q = q > qmax ? qmax : q;
+                out[start + c] = (byte) (int) q;
+            }
+        }
     }
 
     /** Consecutive elements that share a channel: [from, to) of channel {@code channel}. */

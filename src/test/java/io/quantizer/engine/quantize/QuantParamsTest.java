@@ -118,4 +118,35 @@ class QuantParamsTest {
         assertThat(QuantParams.symmetricWeight(e, 0).scales()).containsExactly(4f / 127, 2f / 127, 1f);
         assertThat(QuantParams.symmetricWeight(w, new int[] {3, 2}, 0).scales()).containsExactly(4f / 127, 2f / 127, 1f);
     }
+
+    @Test
+    void aWeightWhoseChannelAxisIsLastIsReadRowByRowWithTheSameResults() {
+        java.util.Random random = new java.util.Random(5);
+        int[] dims = {300, 7}; // MatMul [K, N], one scale per output column
+        float[] w = new float[300 * 7];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian() * (1 + i % 7);
+        }
+        w[7 * 12 + 3] = Float.NaN;
+        float[][] extremes = QuantParams.channelExtremes(java.nio.FloatBuffer.wrap(w), dims, 1);
+        for (int c = 0; c < 7; c++) {
+            float lo = Float.POSITIVE_INFINITY;
+            float hi = Float.NEGATIVE_INFINITY;
+            for (int k = 0; k < 300; k++) {
+                lo = Math.min(lo, w[k * 7 + c]);
+                hi = Math.max(hi, w[k * 7 + c]);
+            }
+            assertThat(extremes[c]).as("channel " + c).containsExactly(lo, hi);
+        }
+        assertThat(extremes[3][0]).isNaN();
+
+        w[7 * 12 + 3] = 0.25f;
+        QuantParams p = QuantParams.symmetricWeight(w, dims, 1);
+        byte[] bytes = p.quantizeToBytes(java.nio.FloatBuffer.wrap(w), dims);
+        for (int i = 0; i < w.length; i++) {
+            float quotient = w[i] / p.scales()[i % 7];
+            assertThat((int) bytes[i]).as("element " + i).isEqualTo((int) Math.max(-127, Math.min(127,
+                    Math.rint(quotient))));
+        }
+    }
 }
