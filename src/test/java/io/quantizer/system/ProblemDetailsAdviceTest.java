@@ -14,6 +14,8 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
@@ -193,6 +195,47 @@ class ProblemDetailsAdviceTest {
                 .header("Accept", "application/octet-stream").GET().build());
 
         assertThat(problem(response, 404).get("detail").asString()).contains("7");
+    }
+
+    /**
+     * Requests Tomcat rejects before any servlet runs: Java's HTTP client will not send them, so they go over a raw
+     * socket. Each is answered with problem+json, and the server keeps serving.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/models/%zz", "/api/v1/models/%", "/api/v1/models/a|b"})
+    void urlsTomcatRejectsAreProblemsToo(String target) throws Exception {
+        String[] response = raw("GET " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+
+        assertThat(response[0]).startsWith("HTTP/1.1 400");
+        assertThat(response[1]).containsIgnoringCase("content-type: application/problem+json");
+        JsonNode problem = JSON.readTree(response[2]);
+        assertThat(problem.get("status").asInt()).isEqualTo(400);
+        assertThat(problem.get("title").asString()).isEqualTo("Bad Request");
+        assertThat(problem.get("detail").asString()).contains("rejected the request").contains("percent-escapes");
+        assertThat(send(get("/api/v1/models")).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void oversizedHeadersAreProblemsToo() throws Exception {
+        String[] response = raw("GET /api/v1/models HTTP/1.1\r\nHost: localhost\r\nX-Padding: "
+                + "a".repeat(64 * 1024) + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(response[0]).startsWith("HTTP/1.1 400");
+        assertThat(response[1]).containsIgnoringCase("content-type: application/problem+json");
+        assertThat(JSON.readTree(response[2]).get("detail").asString()).contains("size of the headers");
+    }
+
+    /** Sends {@code request} as bytes; returns the status line, the header block and the body. */
+    private String[] raw(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int headersEnd = text.indexOf("\r\n\r\n");
+            String head = text.substring(0, headersEnd);
+            return new String[] {head.substring(0, head.indexOf("\r\n")), head, text.substring(headersEnd + 4)};
+        }
     }
 
     @Test
