@@ -21,28 +21,34 @@ import io.quantizer.engine.recipe.QuantizationRecipe;
 
 class InputChannelPaddingTest {
 
-    /** Three convs on three inputs: grey (1 channel), RGB depthwise (group 3), RGBA (4 channels). */
+    /**
+     * Convs on three inputs: grey (1 channel), RGB depthwise (group 3), RGBA (4 channels), and behind the RGBA one
+     * a conv narrowing to 3 channels, then one reading those 3.
+     */
     static ModelProto threeInputs() {
         return new ModelBuilder().input("grey", -1, 1, 6, 6).input("rgb", -1, 3, 6, 6).input("rgba", -1, 4, 6, 6)
-                .output("g", -1, 5, 4, 4).output("d", -1, 3, 4, 4).output("a", -1, 5, 4, 4)
-                .random("wg", 1, 0.5f, 5, 1, 3, 3).random("wd", 2, 0.5f, 3, 1, 3, 3).random("wa", 3, 0.5f, 5, 4, 3, 3)
+                .output("g", -1, 5, 4, 4).output("d", -1, 3, 4, 4).output("n", -1, 2, 2, 2)
+                .random("wg", 1, 0.5f, 5, 1, 3, 3).random("wd", 2, 0.5f, 3, 1, 3, 3).random("wa", 3, 0.5f, 3, 4, 3, 3)
+                .random("wn", 4, 0.5f, 2, 3, 3, 3)
                 .node("conv_grey", "Conv", names("grey", "wg"), names("g"))
                 .node("conv_depthwise", "Conv", names("rgb", "wd"), names("d"), Attributes.ofInt("group", 3))
                 .node("conv_rgba", "Conv", names("rgba", "wa"), names("a"))
+                .node("conv_narrow", "Conv", names("a", "wn"), names("n"))
                 .build();
     }
 
     @Test
-    void onlyAGroupOneConvReadingAGraphInputWithChannelsShortOfFourIsPadded() throws Exception {
+    void groupOneConvsWithChannelsShortOfAMultipleOfFourArePadded() throws Exception {
         Map<String, Input> sample = Map.of("grey", Input.random(1, -1f, 1f, 2, 1, 6, 6),
                 "rgb", Input.random(2, -1f, 1f, 2, 3, 6, 6), "rgba", Input.random(3, -1f, 1f, 2, 4, 6, 6));
         QuantizationOutcome outcome = QuantizeTestSupport.quantize(threeInputs(), QuantizationRecipe.defaults(),
                 List.of(sample));
         ModelProto int8 = outcome.model();
 
-        assertThat(count(int8, "Pad")).isEqualTo(1);
+        assertThat(count(int8, "Pad")).isEqualTo(2);
         NodeProto pad = int8.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Pad")).findFirst()
                 .orElseThrow();
+        assertThat(weightDims(int8, "conv_narrow")).containsExactly(2L, 4L, 3L, 3L);
         NodeProto quantize = QuantizeTestSupport.producerOf(int8, pad.getInput(0));
         assertThat(quantize.getOpType()).isEqualTo("QuantizeLinear");
         assertThat(quantize.getInput(0)).isEqualTo("grey");
@@ -51,9 +57,22 @@ class InputChannelPaddingTest {
                 .extracting(NodeProto::getOpType).containsExactly("DequantizeLinear");
         assertThat(weightDims(int8, "conv_grey")).containsExactly(5L, 4L, 3L, 3L);
         assertThat(weightDims(int8, "conv_depthwise")).containsExactly(3L, 1L, 3L, 3L);
-        assertThat(weightDims(int8, "conv_rgba")).containsExactly(5L, 4L, 3L, 3L);
+        assertThat(weightDims(int8, "conv_rgba")).containsExactly(3L, 4L, 3L, 3L);
         assertThat(outcome.notes()).anySatisfy(n -> assertThat(n).contains("conv_grey").contains("from 1 to 4"));
         assertThat(QuantizeTestSupport.cosines(threeInputs(), int8, sample).values()).allMatch(c -> c > 0.999);
+    }
+
+    @Test
+    void oneDimensionalConvolutionsAreLeftAlone() throws Exception {
+        ModelProto audio = new ModelBuilder().input("wave", -1, 1, 64).output("bank", -1, 8, 57)
+                .random("filters", 9, 0.5f, 8, 1, 8)
+                .node("filter_bank", "Conv", names("wave", "filters"), names("bank"))
+                .build();
+        QuantizationOutcome outcome = QuantizeTestSupport.quantize(audio, QuantizationRecipe.defaults(),
+                List.of(Map.of("wave", Input.random(4, -1f, 1f, 2, 1, 64))));
+
+        assertThat(count(outcome.model(), "Pad")).isZero();
+        assertThat(weightDims(outcome.model(), "filter_bank")).containsExactly(8L, 1L, 8L);
     }
 
     @Test
