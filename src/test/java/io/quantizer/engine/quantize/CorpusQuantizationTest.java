@@ -6,6 +6,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Stream;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtSession;
@@ -125,17 +129,17 @@ class CorpusQuantizationTest {
     }
 
     /** {min, max} of each node-output tensor over all of {@code data}, fetched whole from ONNX Runtime. */
-    private static Map<String, float[]> wholeActivationExtremes(ai.onnx.proto.OnnxMl.ModelProto model,
+    private static Map<String, float[]> wholeActivationExtremes(ModelProto model,
             Set<String> tensors, Path data) throws Exception {
-        Set<String> produced = new java.util.HashSet<>();
+        Set<String> produced = new HashSet<>();
         model.getGraph().getNodeList().forEach(n -> produced.addAll(n.getOutputList()));
-        ai.onnx.proto.OnnxMl.GraphProto.Builder graph = model.getGraph().toBuilder();
-        Set<String> outputs = new java.util.HashSet<>();
+        GraphProto.Builder graph = model.getGraph().toBuilder();
+        Set<String> outputs = new HashSet<>();
         graph.getOutputList().forEach(o -> outputs.add(o.getName()));
         List<String> observed = tensors.stream().filter(produced::contains).toList();
         for (String t : observed) {
             if (outputs.add(t)) {
-                graph.addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(t));
+                graph.addOutput(ValueInfoProto.newBuilder().setName(t));
             }
         }
         byte[] augmented = model.toBuilder().setGraph(graph).build().toByteArray();
@@ -147,7 +151,7 @@ class CorpusQuantizationTest {
             try (FeedReader reader = new FeedReader(dataset, feed, 8, Long.MAX_VALUE, null)) {
                 while (reader.remaining() > 0) {
                     try (FeedReader.Batch batch = reader.next(8);
-                            OrtSession.Result result = session.run(batch.inputs(), new java.util.HashSet<>(observed))) {
+                            OrtSession.Result result = session.run(batch.inputs(), new HashSet<>(observed))) {
                         for (String t : observed) {
                             FloatBuffer values = ((OnnxTensor) result.get(t).orElseThrow()).getFloatBuffer();
                             float[] e = extremes.computeIfAbsent(t,
