@@ -133,7 +133,7 @@ public final class CalibrationRunner {
         try {
             session = createSession(GraphAugmenter.withOutputs(ExtremesGraph.build(model, tensors, shapes, extremes),
                     tensors), OrtSession.SessionOptions.OptLevel.ALL_OPT);
-        } catch (OrtException e) {
+        } catch (EngineInputException e) {
             extremes.clear();
             session = createSession(GraphAugmenter.withOutputs(ExtremesGraph.build(model, tensors, null, extremes),
                     tensors), OrtSession.SessionOptions.OptLevel.ALL_OPT);

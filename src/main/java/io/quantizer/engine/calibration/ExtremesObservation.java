@@ -10,6 +10,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import io.quantizer.engine.EngineInputException;
 import io.quantizer.engine.runtime.FeedReader;
 
 /**
@@ -42,13 +43,18 @@ final class ExtremesObservation implements ObservationRun {
     /** @param tensors node outputs of the main graph to observe (graph inputs are observed from the feed) */
     static ExtremesObservation open(ModelProto model, Set<String> tensors, Map<String, Calibrator> calibrators)
             throws OrtException {
+        return open(model, tensors, calibrators, ExtremesGraph.inferShapes(model, tensors));
+    }
+
+    /** @param shapes each tensor's shape as inferred (tests pass wrong ones to exercise the fallbacks) */
+    static ExtremesObservation open(ModelProto model, Set<String> tensors, Map<String, Calibrator> calibrators,
+                                    Map<String, long[]> shapes) throws OrtException {
         ExtremesObservation observation = new ExtremesObservation(model, tensors, calibrators);
-        Map<String, long[]> shapes = ExtremesGraph.inferShapes(model, tensors);
         observation.expectedBytesPerSample = bytesPerSample(shapes, tensors);
         try {
             observation.load(shapes);
-        } catch (OrtException e) {
-            observation.load(null);
+        } catch (EngineInputException e) {
+            observation.load(null); // if even plain reductions do not load, the model itself does not
         }
         return observation;
     }

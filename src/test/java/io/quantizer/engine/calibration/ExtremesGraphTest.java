@@ -20,6 +20,12 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import io.quantizer.engine.data.NumpyDataset;
+import io.quantizer.engine.runtime.FeedReader;
+import io.quantizer.engine.runtime.ModelFeed;
 import io.quantizer.engine.TestData;
 import io.quantizer.engine.TinyModels;
 import io.quantizer.engine.onnx.OrtTestRunner;
@@ -120,6 +126,77 @@ class ExtremesGraphTest {
         assertThat(CalibrationRunnerTest.min(all.get("a"))).isNegative();
         assertThat(CalibrationRunnerTest.min(all.get("c"))).isNegative();
         assertThat(result.batchSize()).isEqualTo(CalibrationRunner.MAX_BATCH);
+    }
+
+    /**
+     * Shapes that do not fit: a channel count the negating Conv cannot take. ONNX Runtime loads the graph anyway
+     * (its shape inference only warns) and fails on the first run, which falls back to plain reductions.
+     */
+    @Test
+    void aWrongChannelCountFallsBackToPlainReductions() throws Exception {
+        Map<String, long[]> wrong = new HashMap<>();
+        wrong.put("a", new long[] {-1, 7, 6, 6});
+        float[] x = TestData.uniform(new Random(6), 20 * 72, -2f, 2f);
+        Path data = new TestData().floats("x", x, 20, 2, 6, 6).write(dir.resolve("d.npz"));
+
+        Map<String, float[]> observed = observeWith(convChain(), Set.of("a", "c"), wrong, data);
+
+        Map<String, float[]> all = OrtTestRunner.run(GraphAugmenter.withOutputs(convChain(), Set.of("a", "c")),
+                Map.of("x", new OrtTestRunner.Input(new long[] {20, 2, 6, 6}, x)));
+        assertExtremes(observed, all);
+    }
+
+    /** The same where the channel count is symbolic, so that nothing can be checked before the first run. */
+    @Test
+    void aWrongSymbolicChannelCountFallsBackToPlainReductions() throws Exception {
+        GraphProto graph = GraphProto.newBuilder().setName("scaled")
+                .addInput(ValueInfoProto.newBuilder().setName("x").setType(TypeProto.newBuilder().setTensorType(
+                        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE)
+                                .setShape(TensorShapeProto.newBuilder()
+                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("channels"))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4))
+                                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(4))))))
+                .addOutput(TinyModels.floatValue("m", -1, 2, 4, 4))
+                .addInitializer(scalar("three", 3f))
+                .addNode(TinyModels.node("Mul", "x", "three", "m"))
+                .build();
+        ModelProto model = TinyModels.model(graph, 13);
+        float[] x = TestData.uniform(new Random(8), 10 * 32, -1f, 1f);
+        Path data = new TestData().floats("x", x, 10, 2, 4, 4).write(dir.resolve("d.npz"));
+
+        Map<String, float[]> observed = observeWith(model, Set.of("m"), Map.of("m", new long[] {-1, 5, 4, 4}), data);
+
+        assertExtremes(observed, OrtTestRunner.run(GraphAugmenter.withOutputs(model, Set.of("m")),
+                Map.of("x", new OrtTestRunner.Input(new long[] {10, 2, 4, 4}, x))));
+    }
+
+    /** Runs {@code data} through an {@link ExtremesObservation} built on {@code shapes}; returns {min, max}. */
+    private static Map<String, float[]> observeWith(ModelProto model, Set<String> tensors,
+            Map<String, long[]> shapes, Path data) throws Exception {
+        Map<String, Calibrator> calibrators = new HashMap<>();
+        tensors.forEach(t -> calibrators.put(t, new MinMaxCalibrator()));
+        try (ExtremesObservation observation = ExtremesObservation.open(model, tensors, calibrators, shapes);
+             NumpyDataset dataset = NumpyDataset.open(data)) {
+            ModelFeed feed = ModelFeed.bind(observation.inputs(), dataset.description());
+            try (FeedReader reader = new FeedReader(dataset, feed, 4, Long.MAX_VALUE, null)) {
+                while (reader.remaining() > 0) {
+                    try (FeedReader.Batch batch = reader.next(4)) {
+                        observation.observe(batch);
+                    }
+                }
+            }
+        }
+        Map<String, float[]> out = new HashMap<>();
+        calibrators.forEach((t, c) -> out.put(t, new float[] {c.range().min(), c.range().max()}));
+        return out;
+    }
+
+    private static void assertExtremes(Map<String, float[]> observed, Map<String, float[]> whole) {
+        observed.forEach((t, e) -> {
+            assertThat(e[0]).as(t + " min").isEqualTo(CalibrationRunnerTest.min(whole.get(t)));
+            assertThat(e[1]).as(t + " max").isEqualTo(CalibrationRunnerTest.max(whole.get(t)));
+        });
     }
 
     private static List<String> opsReading(List<NodeProto> nodes, String tensor) {
