@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -41,7 +42,25 @@ final class EngineProcess implements AutoCloseable {
 
     static EngineProcess start(List<String> command, Path workDir, String name) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
-        return new EngineProcess(builder.start(), name);
+        Process process = builder.start();
+        preferForOutOfMemoryKill(process.pid());
+        return new EngineProcess(process, name);
+    }
+
+    /**
+     * The child's heap is bounded, ONNX Runtime's native memory is not: a model that exhausts the pod's memory
+     * makes the kernel kill a process, and that must be the engine child, never the worker serving the API and
+     * holding the queue's heartbeats. The highest {@code oom_score_adj} (1000) makes the child the first choice;
+     * raising one's own or a child's score needs no privilege. The child then ends by signal and its attempt is
+     * FAILED with that reason. Where {@code /proc} is absent (not Linux) this does nothing.
+     */
+    static void preferForOutOfMemoryKill(long pid) {
+        Path adjust = Path.of("/proc", Long.toString(pid), "oom_score_adj");
+        try {
+            Files.writeString(adjust, "1000");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            log.debug("cannot raise the OOM score of engine {}: {}", pid, e.getMessage());
+        }
     }
 
     /** The next output line, waiting at most {@code wait}; null when none came. */

@@ -1,7 +1,9 @@
 package io.quantizer.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,6 +82,20 @@ class EngineSupervisorTest {
         assertThat(outcome.kind()).isEqualTo(EngineOutcome.Kind.EXITED_WITH_ERROR);
         assertThat(outcome.exitCode()).isEqualTo(2);
         assertThat(outcome.errorMessage()).isEqualTo("Load model from model.onnx failed: Protobuf parsing failed.");
+    }
+
+    /** Linux only: the kernel must pick the engine child, not the worker, when the pod runs out of memory. */
+    @Test
+    void theChildIsTheOutOfMemoryKillersFirstChoice() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self")),
+                "no /proc: not Linux");
+        try (EngineProcess process = EngineProcess.start(child("64m", "sleep:30000"), dir, "oom-probe")) {
+            Path score = Path.of("/proc", Long.toString(process.pid()), "oom_score_adj");
+            assertThat(Files.readString(score).trim()).isEqualTo("1000");
+            assertThat(Files.readString(Path.of("/proc/self/oom_score_adj")).trim())
+                    .as("the worker's own score is untouched").isNotEqualTo("1000");
+        }
+        assertNoChildLeft();
     }
 
     @Test
