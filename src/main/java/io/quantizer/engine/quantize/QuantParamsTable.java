@@ -2,6 +2,7 @@ package io.quantizer.engine.quantize;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.quantizer.engine.calibration.TensorRange;
@@ -33,15 +34,20 @@ final class QuantParamsTable {
         this.ranges = ranges;
         this.type = type;
         this.symmetric = symmetric;
+        // One pass over each weight gives both its range (for the report) and its scales. The weights are
+        // independent, so the passes run in parallel (ResNet-50: 25 M values); the maps are filled in plan order.
+        Map<String, float[][]> extremes = plan.constants().keySet().parallelStream().collect(Collectors.toMap(
+                name -> name, name -> {
+                    TensorProto tensor = index.constant(name);
+                    QuantizationPlan.Constant mark = plan.constants().get(name);
+                    Integer axis = mark.asActivation() ? null : mark.axis();
+                    return QuantParams.channelExtremes(TensorData.floatView(tensor), TensorData.dims(tensor), axis);
+                }));
         plan.constants().forEach((name, mark) -> {
-            TensorProto tensor = index.constant(name);
-            // one pass over the weight gives both its range (for the report) and its scales
-            Integer axis = mark.asActivation() ? null : mark.axis();
-            float[][] extremes = QuantParams.channelExtremes(TensorData.floatView(tensor), TensorData.dims(tensor), axis);
-            TensorRange range = rangeOf(extremes, TensorData.elementCount(tensor));
+            TensorRange range = rangeOf(extremes.get(name), TensorData.elementCount(index.constant(name)));
             constantRanges.put(name, range);
             constants.put(name, mark.asActivation() ? QuantParams.activation(range, type, symmetric)
-                    : QuantParams.symmetricWeight(extremes, axis));
+                    : QuantParams.symmetricWeight(extremes.get(name), mark.axis()));
         });
         plan.biases().forEach(this::widenWeightScalesForBias);
     }
