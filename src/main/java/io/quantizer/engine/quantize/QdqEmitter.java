@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -48,9 +47,9 @@ final class QdqEmitter {
     ModelProto emit(ModelProto model) {
         List<NodeProto> prologue = new ArrayList<>();
         // the weights are independent and their parameters fixed by now: quantize them in parallel
-        Map<String, byte[]> quantizedBytes = plan.constants().keySet().parallelStream().collect(Collectors.toMap(
-                c -> c, c -> params.constant(c).quantizeToBytes(TensorData.floatView(index.constant(c)),
-                        TensorData.dims(index.constant(c)))));
+        Map<String, byte[]> quantizedBytes = WeightPasses.inParallel(plan.constants().keySet(),
+                c -> params.constant(c).quantizeToBytes(TensorData.floatView(index.constant(c)),
+                        TensorData.dims(index.constant(c))));
         for (String constant : plan.constants().keySet()) {
             QuantParams p = params.constant(constant);
             TensorProto original = index.constant(constant);

@@ -2,7 +2,6 @@ package io.quantizer.engine.quantize;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
 import io.quantizer.engine.calibration.TensorRange;
@@ -36,13 +35,12 @@ final class QuantParamsTable {
         this.symmetric = symmetric;
         // One pass over each weight gives both its range (for the report) and its scales. The weights are
         // independent, so the passes run in parallel (ResNet-50: 25 M values); the maps are filled in plan order.
-        Map<String, float[][]> extremes = plan.constants().keySet().parallelStream().collect(Collectors.toMap(
-                name -> name, name -> {
-                    TensorProto tensor = index.constant(name);
-                    QuantizationPlan.Constant mark = plan.constants().get(name);
-                    Integer axis = mark.asActivation() ? null : mark.axis();
-                    return QuantParams.channelExtremes(TensorData.floatView(tensor), TensorData.dims(tensor), axis);
-                }));
+        Map<String, float[][]> extremes = WeightPasses.inParallel(plan.constants().keySet(), name -> {
+            TensorProto tensor = index.constant(name);
+            QuantizationPlan.Constant mark = plan.constants().get(name);
+            Integer axis = mark.asActivation() ? null : mark.axis();
+            return QuantParams.channelExtremes(TensorData.floatView(tensor), TensorData.dims(tensor), axis);
+        });
         plan.constants().forEach((name, mark) -> {
             TensorRange range = rangeOf(extremes.get(name), TensorData.elementCount(index.constant(name)));
             constantRanges.put(name, range);
