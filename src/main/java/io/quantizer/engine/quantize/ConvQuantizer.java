@@ -20,10 +20,10 @@ final class ConvQuantizer implements OpQuantizer {
             return Verdict.kept(ctx.whyNotReadable(x));
         }
         if (ctx.floatConstant(w) == null) {
-            return Verdict.kept("weight '" + w + "' is not a float constant");
+            return Verdict.kept("weight: " + ctx.whyNotConstant(w));
         }
         if (!b.isEmpty() && ctx.floatConstant(b) == null) {
-            return Verdict.kept("bias '" + b + "' is not a float constant");
+            return Verdict.kept("bias: " + ctx.whyNotConstant(b));
         }
         if (!ctx.outputReady(y)) {
             return Verdict.kept("no calibrated range for output '" + y + "'");
@@ -33,7 +33,7 @@ final class ConvQuantizer implements OpQuantizer {
             axis = Attributes.getInt(node, "group", 1) == 1 ? 1 : null;
         }
         ctx.readQuantized(x);
-        ctx.plan().weight(w, ctx.weightAxis(axis));
+        ctx.weight(w, axis);
         if (!b.isEmpty()) {
             ctx.plan().bias(new QuantizationPlan.Bias(index, 2, b, x, w));
         }

@@ -20,8 +20,11 @@ final class GemmQuantizer implements OpQuantizer {
             return Verdict.kept(ctx.whyNotReadable(a));
         }
         TensorProto weight = ctx.floatConstant(b);
-        if (weight == null || weight.getDimsCount() != 2) {
-            return Verdict.kept("B '" + b + "' is not a 2-D float constant");
+        if (weight == null) {
+            return Verdict.kept("B: " + ctx.whyNotConstant(b));
+        }
+        if (weight.getDimsCount() != 2) {
+            return Verdict.kept("B '" + b + "' is not 2-D");
         }
         boolean transB = Attributes.getInt(node, "transB", 0) != 0;
         int axis = transB ? 0 : 1;
@@ -30,11 +33,14 @@ final class GemmQuantizer implements OpQuantizer {
                 && Attributes.getFloat(node, "beta", 1f) == 1f && bias.getDimsCount() <= 2
                 && TensorData.elementCount(bias) == weight.getDims(axis)
                 && (bias.getDimsCount() < 2 || bias.getDims(0) == 1);
+        if (!c.isEmpty() && ctx.sentinel(c) != null) {
+            return Verdict.kept("C: " + ctx.whyNotConstant(c));
+        }
         if (!c.isEmpty() && !plainBias) {
             return Verdict.kept("C '" + c + "' is not a per-column constant bias with alpha = beta = 1");
         }
         ctx.readQuantized(a);
-        ctx.plan().weight(b, ctx.weightAxis(axis));
+        ctx.weight(b, axis);
         if (plainBias) {
             ctx.plan().bias(new QuantizationPlan.Bias(index, 2, c, a, b));
         }

@@ -102,19 +102,21 @@ final class InputChannelPadding {
                 || Attributes.getInt(conv, "group", 1) != 1) {
             return null;
         }
-        int dq = index.producer(conv.getInput(0));
-        if (dq < 0 || !index.node(dq).getOpType().equals("DequantizeLinear")
-                || index.consumers(conv.getInput(0)).size() != 1) {
+        // the padded DequantizeLinear output is the Conv's input, which keeps its name: it must have no other
+        // reader (a graph output, a subgraph, another node) that would see the extra channels
+        String input = conv.getInput(0);
+        int dq = index.producer(input);
+        if (dq < 0 || !index.node(dq).getOpType().equals("DequantizeLinear") || !readOnlyBy(index, input, 1)) {
             return null;
         }
         String quantized = index.node(dq).getInput(0);
         int q = index.producer(quantized);
-        if (q < 0 || !index.node(q).getOpType().equals("QuantizeLinear") || index.consumers(quantized).size() != 1) {
+        if (q < 0 || !index.node(q).getOpType().equals("QuantizeLinear") || !readOnlyBy(index, quantized, 1)) {
             return null;
         }
         NodeProto quantize = index.node(q);
         TensorProto inputScale = quantize.getInputCount() > 1 ? index.initializer(quantize.getInput(1)) : null;
-        if (index.isGraphOutput(quantized) || inputScale == null || TensorData.elementCount(inputScale) != 1) {
+        if (inputScale == null || TensorData.elementCount(inputScale) != 1) {
             return null; // a per-channel input scale would no longer match the widened channels
         }
         int wdq = index.producer(conv.getInput(1));
@@ -135,6 +137,12 @@ final class InputChannelPadding {
             return null;
         }
         return new Candidate(q, dq, weight, zero);
+    }
+
+    /** Whether {@code tensor} is read by {@code readers} nodes of this graph and by nothing else. */
+    private static boolean readOnlyBy(GraphIndex index, String tensor, int readers) {
+        return index.consumers(tensor).size() == readers && !index.isGraphOutput(tensor)
+                && !index.isReadBySubgraph(tensor);
     }
 
     /** The weight with {@code extra} more input channels, each holding its output channel's zero point. */

@@ -24,7 +24,7 @@ final class MatMulQuantizer implements OpQuantizer {
         }
         ctx.readQuantized(a);
         if (weight != null) {
-            ctx.plan().weight(b, ctx.weightAxis(weight.getDimsCount() == 2 ? 1 : null));
+            ctx.weight(b, weight.getDimsCount() == 2 ? 1 : null);
         } else {
             ctx.readQuantized(b);
         }

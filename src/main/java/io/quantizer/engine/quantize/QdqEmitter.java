@@ -35,6 +35,7 @@ final class QdqEmitter {
     private final Map<String, String[]> paramInitializers = new HashMap<>();
     private final Map<Long, String> biasRenames = new HashMap<>();
     private final Map<String, String> graphInputRenames = new HashMap<>();
+    private final Map<Integer, Map<String, String>> constantRenames = new HashMap<>();
 
     QdqEmitter(GraphIndex index, QuantizationPlan plan, Map<String, TensorRange> ranges, QuantParams.ElementType type,
             boolean symmetric) {
@@ -56,8 +57,18 @@ final class QdqEmitter {
             String quantized = names.fresh(constant + "_quantized");
             newInitializers.add(TensorData.byteTensor(quantized, TensorData.shape(original.getDimsList()),
                     onnxType(p.type()), quantizedBytes.get(constant)));
-            prologue.add(dequantize(quantized, constant, p, paramNames(constant, p)));
-            replacedInitializers.add(constant);
+            if (onlyQuantizedReaders(constant)) {
+                prologue.add(dequantize(quantized, constant, p, paramNames(constant, p)));
+                replacedInitializers.add(constant);
+            } else {
+                // a float reader (or a graph output, a subgraph) keeps the original: a tied embedding read by a
+                // float Gather must not be dequantized at every inference, nor lose precision
+                String dequantized = names.fresh(constant + "_dequantized");
+                prologue.add(dequantize(quantized, dequantized, p, paramNames(constant, p)));
+                for (int reader : plan.constantReaders(constant)) {
+                    constantRenames.computeIfAbsent(reader, k -> new HashMap<>()).put(constant, dequantized);
+                }
+            }
         }
         for (QuantizationPlan.Bias bias : plan.biases()) {
             prologue.add(biasDequantize(bias));
@@ -98,6 +109,9 @@ final class QdqEmitter {
             if (renamed == null) {
                 renamed = graphInputRenames.get(node.getInput(j));
             }
+            if (renamed == null) {
+                renamed = constantRenames.getOrDefault(i, Map.of()).get(node.getInput(j));
+            }
             if (renamed != null) {
                 builder.setInput(j, renamed);
             }
@@ -115,6 +129,12 @@ final class QdqEmitter {
         }
         graph.addNode(builder);
         graph.addAllNode(after);
+    }
+
+    /** Whether every reader of {@code constant} reads it quantized, so its float original can go. */
+    private boolean onlyQuantizedReaders(String constant) {
+        return !index.isGraphOutput(constant) && !index.isReadBySubgraph(constant)
+                && plan.constantReaders(constant).containsAll(index.consumers(constant));
     }
 
     /** QuantizeLinear then DequantizeLinear with the parameters of {@code tensor} (or of the tensor it shares). */

@@ -43,6 +43,13 @@ public final class QdqQuantizer {
                 tensors.add(name);
             }
         });
+        if (recipe.symmetricActivations()) {
+            // a symmetric range may not clamp like the Relu/Clip folded into it; the fold is confirmed on the
+            // calibrated ranges, and keeping the activation as a node then needs its input's range too
+            marking.plan().folds().values().forEach(f -> tensors.add(f.removedInput()));
+        }
+        // the operands a mask could dwarf: their ranges tell a mask sentinel from ordinary values
+        tensors.addAll(MaskSentinels.operandsToObserve(marking.index()));
         return tensors;
     }
 
@@ -89,8 +96,9 @@ public final class QdqQuantizer {
     private Marking mark(ModelProto model, Map<String, TensorRange> ranges) {
         GraphIndex index = new GraphIndex(model.getGraph());
         Set<String> unavailable = new HashSet<>();
+        Map<String, String> sentinels = MaskSentinels.find(index, ranges);
         while (true) {
-            Marking marking = markOnce(model, index, unavailable);
+            Marking marking = markOnce(model, index, unavailable, ranges, sentinels);
             if (ranges == null) {
                 return marking;
             }
@@ -107,7 +115,8 @@ public final class QdqQuantizer {
         }
     }
 
-    private Marking markOnce(ModelProto model, GraphIndex index, Set<String> unavailable) {
+    private Marking markOnce(ModelProto model, GraphIndex index, Set<String> unavailable,
+            Map<String, TensorRange> ranges, Map<String, String> sentinels) {
         QuantizationPlan plan = new QuantizationPlan();
         List<NodeDecision> decisions = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -119,9 +128,11 @@ public final class QdqQuantizer {
         if (opset < MIN_QDQ_OPSET) {
             notes.add("nothing quantized: QuantizeLinear needs opset 10, the model has " + opset);
         }
-        QuantizationContext context = new QuantizationContext(index, plan, unavailable, perChannel, activationType());
+        QuantizationContext context = new QuantizationContext(index, plan, unavailable, perChannel, activationType(),
+                recipe.symmetricActivations(), ranges, sentinels);
         for (int i = 0; i < index.nodes().size(); i++) {
             NodeProto node = index.node(i);
+            context.at(i);
             OpQuantizer.Verdict verdict = opset < MIN_QDQ_OPSET ? OpQuantizer.Verdict.kept("opset below 10")
                     : decide(node, i, index, context);
             decisions.add(new NodeDecision(node.getName(), node.getOpType(), verdict.quantized(), verdict.reason()));
@@ -150,9 +161,33 @@ public final class QdqQuantizer {
         if (!touchesFloat) {
             return OpQuantizer.Verdict.kept("not a float computation");
         }
+        String sentinel = sentinelTouching(node, index, context);
+        if (sentinel != null) {
+            return OpQuantizer.Verdict.kept(sentinel + "; node left in float");
+        }
         return registry.forOpType(node.getOpType()).map(q -> q.mark(node, i, context))
                 .orElseGet(() -> OpQuantizer.Verdict.kept("no int8 implementation for " + node.getOpType()
                         + ": computed in float between DequantizeLinear and QuantizeLinear"));
+    }
+
+    /**
+     * The reason when a float activation read or written by {@code node} carries a mask sentinel or a non-finite
+     * value. Constants are left to the op quantizers, which never quantize a tainted one and say why (a Clip may
+     * still take a -inf bound).
+     */
+    private static String sentinelTouching(NodeProto node, GraphIndex index, QuantizationContext context) {
+        for (String tensor : node.getInputList()) {
+            if (!tensor.isEmpty() && context.sentinel(tensor) != null && index.isFloat(tensor)
+                    && index.constant(tensor) == null) {
+                return context.sentinel(tensor);
+            }
+        }
+        for (String tensor : node.getOutputList()) {
+            if (!tensor.isEmpty() && context.sentinel(tensor) != null) {
+                return context.sentinel(tensor);
+            }
+        }
+        return null;
     }
 
     private QuantParams.ElementType activationType() {

@@ -42,6 +42,11 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
         if (scales.length == 0 || scales.length != zeroPoints.length) {
             throw new IllegalArgumentException("need as many zero points as scales, at least one");
         }
+        for (float scale : scales) {
+            if (!Float.isFinite(scale)) { // a range reaching inf or ±FLT_MAX: such tensors must stay float
+                throw new IllegalArgumentException("non-finite scale " + scale);
+            }
+        }
     }
 
     public boolean perChannel() {

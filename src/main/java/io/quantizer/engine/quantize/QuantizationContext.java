@@ -1,8 +1,10 @@
 package io.quantizer.engine.quantize;
 
+import java.util.Map;
 import java.util.Set;
 
 import ai.onnx.proto.OnnxMl.TensorProto;
+import io.quantizer.engine.calibration.TensorRange;
 import io.quantizer.engine.onnx.GraphIndex;
 
 /**
@@ -20,14 +22,45 @@ final class QuantizationContext {
     private final Set<String> unavailable;
     private final boolean perChannel;
     private final QuantParams.ElementType activationType;
+    private final boolean symmetric;
+    private final Map<String, TensorRange> ranges;
+    private final Map<String, String> sentinels;
+    private int currentNode = -1;
 
+    /**
+     * @param ranges    calibrated ranges, or null before calibration
+     * @param sentinels tensors that must stay float, with the reason ({@link MaskSentinels})
+     */
     QuantizationContext(GraphIndex index, QuantizationPlan plan, Set<String> unavailable, boolean perChannel,
-            QuantParams.ElementType activationType) {
+            QuantParams.ElementType activationType, boolean symmetric, Map<String, TensorRange> ranges,
+            Map<String, String> sentinels) {
         this.index = index;
         this.plan = plan;
         this.unavailable = unavailable;
         this.perChannel = perChannel;
         this.activationType = activationType;
+        this.symmetric = symmetric;
+        this.ranges = ranges;
+        this.sentinels = sentinels;
+    }
+
+    /** The node being marked: constants it reads quantized are recorded as read by it. */
+    void at(int node) {
+        currentNode = node;
+    }
+
+    boolean symmetric() {
+        return symmetric;
+    }
+
+    /** The calibrated range of {@code tensor}; null before calibration or when it has none. */
+    TensorRange range(String tensor) {
+        return ranges == null ? null : ranges.get(tensor);
+    }
+
+    /** Why {@code tensor} must stay float (a mask sentinel or a non-finite value reaches it), or null. */
+    String sentinel(String tensor) {
+        return sentinels.get(tensor);
     }
 
     GraphIndex index() {
@@ -42,15 +75,23 @@ final class QuantizationContext {
         return activationType;
     }
 
-    /** A float initializer that nobody can override at run time. */
+    /** A float initializer that nobody can override at run time, and whose values a finite scale represents. */
     TensorProto floatConstant(String tensor) {
         TensorProto constant = index.constant(tensor);
-        return constant != null && constant.getDataType() == TensorProto.DataType.FLOAT_VALUE ? constant : null;
+        return constant != null && constant.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && !sentinels.containsKey(tensor) ? constant : null;
+    }
+
+    /** Why {@code tensor} is not a quantizable float constant, for the node's decision. */
+    String whyNotConstant(String tensor) {
+        String sentinel = sentinels.get(tensor);
+        return sentinel != null ? sentinel + "; left in float" : "'" + tensor + "' is not a float constant";
     }
 
     /** A float activation that can be quantized: it has a calibrated range or already reuses other parameters. */
     boolean activationReady(String tensor) {
-        if (tensor.isEmpty() || !index.isFloat(tensor) || index.constant(tensor) != null) {
+        if (tensor.isEmpty() || !index.isFloat(tensor) || index.constant(tensor) != null
+                || sentinels.containsKey(tensor)) {
             return false;
         }
         if (!unavailable.contains(tensor)) {
@@ -67,15 +108,21 @@ final class QuantizationContext {
 
     /** An output that may get parameters of its own. */
     boolean outputReady(String tensor) {
-        return !tensor.isEmpty() && index.isFloat(tensor) && !unavailable.contains(tensor);
+        return !tensor.isEmpty() && index.isFloat(tensor) && !unavailable.contains(tensor)
+                && !sentinels.containsKey(tensor);
     }
 
     void readQuantized(String tensor) {
         if (floatConstant(tensor) != null) {
-            plan.constantActivation(tensor);
+            plan.constantActivation(tensor, currentNode);
         } else {
             plan.readQuantized(tensor);
         }
+    }
+
+    /** Marks {@code tensor} as an int8 weight of the node being marked. */
+    void weight(String tensor, Integer axis) {
+        plan.weight(tensor, weightAxis(axis), currentNode);
     }
 
     /** The weight axis to use: {@code axis} when per-channel weights are wanted and possible, else per-tensor. */
@@ -90,6 +137,10 @@ final class QuantizationContext {
 
     /** Why an input cannot be read quantized, for the node's decision. */
     String whyNotReadable(String tensor) {
+        String sentinel = sentinels.get(tensor);
+        if (sentinel != null) {
+            return sentinel + "; left in float";
+        }
         if (!index.isFloat(tensor)) {
             return "input '" + tensor + "' is not a float tensor";
         }

@@ -2,9 +2,11 @@ package io.quantizer.engine.quantize;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What the op quantizers decided, before anything is emitted: which tensors get QuantizeLinear/DequantizeLinear
@@ -38,6 +40,7 @@ final class QuantizationPlan {
     private final Map<String, Activation> activations = new LinkedHashMap<>();
     private final Map<String, Integer> quantizedReads = new HashMap<>();
     private final Map<String, Constant> constants = new LinkedHashMap<>();
+    private final Map<String, Set<Integer>> constantReaders = new HashMap<>();
     private final List<Bias> biases = new ArrayList<>();
     private final Map<Integer, Fold> folds = new LinkedHashMap<>();
     private final Map<String, String> foldedOutputs = new HashMap<>();
@@ -94,8 +97,9 @@ final class QuantizationPlan {
         return constants.get(name);
     }
 
-    /** Marks a weight; a second use along another axis makes it per-tensor so both uses stay valid. */
-    void weight(String name, Integer axis) {
+    /** Marks a weight read by node {@code reader}; a second use along another axis makes it per-tensor so both uses stay valid. */
+    void weight(String name, Integer axis, int reader) {
+        constantReaders.computeIfAbsent(name, k -> new HashSet<>()).add(reader);
         Constant existing = constants.get(name);
         if (existing == null) {
             constants.put(name, new Constant(axis, false));
@@ -104,8 +108,14 @@ final class QuantizationPlan {
         }
     }
 
-    void constantActivation(String name) {
+    void constantActivation(String name, int reader) {
+        constantReaders.computeIfAbsent(name, k -> new HashSet<>()).add(reader);
         constants.putIfAbsent(name, new Constant(null, true));
+    }
+
+    /** The nodes that read constant {@code name} quantized; any other reader keeps reading the float original. */
+    Set<Integer> constantReaders(String name) {
+        return constantReaders.getOrDefault(name, Set.of());
     }
 
     void bias(Bias bias) {

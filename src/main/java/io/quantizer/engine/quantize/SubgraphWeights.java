@@ -68,7 +68,8 @@ final class SubgraphWeights {
             boolean eligible = axes.containsKey(initializer.getName())
                     && graph.getInputList().stream().noneMatch(i -> i.getName().equals(initializer.getName()))
                     && initializer.getDataType() == TensorProto.DataType.FLOAT_VALUE
-                    && TensorData.elementCount(initializer) >= MIN_ELEMENTS;
+                    && TensorData.elementCount(initializer) >= MIN_ELEMENTS
+                    && MaskSentinels.constantProblem(initializer) == null; // no finite scale for inf/NaN/±FLT_MAX
             if (!eligible) {
                 builder.addInitializer(initializer);
                 continue;
