@@ -25,10 +25,10 @@ import io.quantizer.engine.onnx.TensorData;
  * <ul>
  *   <li>a float constant holding a non-finite value, or one within {@link #HUGE} of ±FLT_MAX (no scale derived
  *       from it is finite), taints every tensor computed from it;</li>
- *   <li>an Add, Sub or Where whose result feeds a Softmax and one of whose operands spans more than
- *       {@link #DWARF} times the other's range (constants measured from their values, activations from
- *       calibration): a quantized result would leave the information-carrying operand fewer than
- *       256 / {@code DWARF} levels. Softmax context matters: it ignores the masked positions, so the small operand
+ *   <li>an Add, Sub or Where whose result feeds a Softmax and one of whose operands, shaped like a mask (a constant,
+ *       or an activation whose range ends at 0), spans more than {@link #DWARF} times the other's range
+ *       (constants measured from their values, activations from calibration): a quantized result would leave the
+ *       information-carrying operand fewer than 256 / {@code DWARF} levels. Softmax context matters: it ignores the masked positions, so the small operand
  *       is what counts (a residual Add with a small branch is fine in 8 bits and never feeds a Softmax directly).</li>
  * </ul>
  * A tainted tensor also taints what value-carrying operators (reshapes, casts, scaling, further masking) compute
@@ -70,21 +70,27 @@ final class MaskSentinels {
         return s.tainted;
     }
 
-    /** The activation operands the calibrated rule compares: calibration must observe them. */
-    static Set<String> operandsToObserve(GraphIndex index) {
+    /**
+     * What calibration must observe for the calibrated rule: the activation operands it compares, and the outputs
+     * of the Softmax they feed (a Softmax left float has no fixed output parameters, its readers need a range).
+     */
+    static Set<String> tensorsToObserve(GraphIndex index) {
         MaskSentinels s = new MaskSentinels(index);
-        Set<String> operands = new LinkedHashSet<>();
+        Set<String> tensors = new LinkedHashSet<>();
         for (int i = 0; i < index.nodes().size(); i++) {
             NodeProto node = index.node(i);
-            if (MIXERS.contains(node.getOpType()) && s.feedsSoftmax(node.getOutput(0))) {
-                for (String operand : s.operands(node)) {
-                    if (index.constant(operand) == null && index.isFloat(operand)) {
-                        operands.add(operand);
-                    }
+            List<Integer> softmaxes = MIXERS.contains(node.getOpType()) ? s.softmaxesFed(node.getOutput(0)) : List.of();
+            if (softmaxes.isEmpty()) {
+                continue;
+            }
+            for (String operand : s.operands(node)) {
+                if (index.constant(operand) == null && index.isFloat(operand)) {
+                    tensors.add(operand);
                 }
             }
+            softmaxes.forEach(softmax -> tensors.add(index.node(softmax).getOutput(0)));
         }
-        return operands;
+        return tensors;
     }
 
     /** Why a constant cannot be quantized (non-finite or FLT_MAX-like values), or null. */
@@ -136,7 +142,7 @@ final class MaskSentinels {
         });
         for (int i = 0; i < index.nodes().size(); i++) {
             NodeProto node = index.node(i);
-            if (!MIXERS.contains(node.getOpType()) || !feedsSoftmax(node.getOutput(0))) {
+            if (!MIXERS.contains(node.getOpType()) || softmaxesFed(node.getOutput(0)).isEmpty()) {
                 continue;
             }
             List<String> operands = operands(node);
@@ -148,14 +154,23 @@ final class MaskSentinels {
             if (a == null || b == null) {
                 continue;
             }
-            String reason = dwarfs(operands.get(0), a, operands.get(1), b);
-            if (reason == null) {
+            String reason = maskLike(operands.get(0), a) ? dwarfs(operands.get(0), a, operands.get(1), b) : null;
+            if (reason == null && maskLike(operands.get(1), b)) {
                 reason = dwarfs(operands.get(1), b, operands.get(0), a);
             }
             if (reason != null) {
                 tainted.putIfAbsent(node.getOutput(0), "'" + node.getOutput(0) + "' mixes in a mask: " + reason);
             }
         }
+    }
+
+    /**
+     * Whether an operand can be the mask: a constant (a mask tensor, or Where's replacement value), or an activation
+     * one end of whose range is exactly 0 (an additive mask adds 0 where it keeps). Scores that dwarf a small
+     * additive bias are not a mask: quantizing their sum at their own range is ordinary.
+     */
+    private boolean maskLike(String operand, float[] range) {
+        return index.constant(operand) != null || range[0] == 0f || range[1] == 0f;
     }
 
     /** A reason when {@code big}, widened to hold 0 (a mask is 0 where it keeps), dwarfs {@code small}'s span. */
@@ -193,10 +208,11 @@ final class MaskSentinels {
         return inputs.size() == 2 ? inputs : List.of();
     }
 
-    /** Whether {@code tensor} reaches a Softmax input through value-carrying operators only. */
-    private boolean feedsSoftmax(String tensor) {
+    /** The Softmax nodes {@code tensor} reaches through value-carrying operators only. */
+    private List<Integer> softmaxesFed(String tensor) {
         Deque<String> work = new ArrayDeque<>(List.of(tensor));
         Set<String> seen = new LinkedHashSet<>();
+        List<Integer> softmaxes = new java.util.ArrayList<>();
         while (!work.isEmpty()) {
             String t = work.pop();
             if (!seen.add(t)) {
@@ -205,14 +221,13 @@ final class MaskSentinels {
             for (int c : index.consumers(t)) {
                 NodeProto consumer = index.node(c);
                 if (SOFTMAX.contains(consumer.getOpType())) {
-                    return true;
-                }
-                if (CARRIERS.contains(consumer.getOpType())) {
+                    softmaxes.add(c);
+                } else if (CARRIERS.contains(consumer.getOpType())) {
                     work.addAll(consumer.getOutputList());
                 }
             }
         }
-        return false;
+        return softmaxes;
     }
 
     /** Taints what value-carrying operators compute from a tainted float tensor. */

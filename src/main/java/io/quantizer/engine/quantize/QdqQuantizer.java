@@ -49,7 +49,7 @@ public final class QdqQuantizer {
             marking.plan().folds().values().forEach(f -> tensors.add(f.removedInput()));
         }
         // the operands a mask could dwarf: their ranges tell a mask sentinel from ordinary values
-        tensors.addAll(MaskSentinels.operandsToObserve(marking.index()));
+        tensors.addAll(MaskSentinels.tensorsToObserve(marking.index()));
         return tensors;
     }
 
