@@ -26,7 +26,9 @@ public record JobView(
         Instant startedAt,
         Instant finishedAt,
         @Schema(description = "a problem-details object, when FAILED") JsonNode error,
-        @Schema(description = "the quantized model's digest and size, the fp32-vs-int8 evaluation, the nodes "
-                + "quantized and kept in float, stage timings, the machine and warnings; when SUCCEEDED")
+        @Schema(description = "the quantized model's digest and size, its quality verdict (quality.verdict: good,"
+                + " degraded or unusable, with the reasons), the fp32-vs-int8 evaluation, the nodes quantized and"
+                + " kept in float, stage timings, the machine and warnings (an unusable model's first warning says"
+                + " so and why); when SUCCEEDED")
         JsonNode result) {
 }

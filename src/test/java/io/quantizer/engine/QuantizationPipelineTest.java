@@ -70,6 +70,9 @@ class QuantizationPipelineTest {
         assertThat(s.evaluation().fp32().sizeBytes()).isEqualTo(Files.size(model));
         assertThat(s.evaluation().quantized().latencyMs().batchN().batchSize()).isEqualTo(64);
         assertThat(s.nodes().quantized()).isNotEmpty();
+        assertThat(s.quality().verdict()).isEqualTo("good");
+        assertThat(s.quality().reasons()).isEmpty();
+        assertThat(s.warnings()).noneSatisfy(w -> assertThat(w).contains("unusable"));
         assertThat(s.stageSeconds().calibration()).isPositive();
         assertThat(s.machine().logicalProcessors()).isPositive();
         assertThat(report.details().tensors()).anySatisfy(t -> assertThat(t.kind()).isEqualTo("weight"));
@@ -106,6 +109,24 @@ class QuantizationPipelineTest {
         assertThat(s.evaluation().argmaxAgreement()).isNotNull();
         assertThat(s.warnings()).anySatisfy(w -> assertThat(w).contains("No evaluation set"));
         assertThat(report.details().tensors()).anySatisfy(t -> assertThat(t.calibrationMethod()).isEqualTo("entropy"));
+    }
+
+    @Test
+    void aRecipeThatWrecksTheModelSaysSoFirstAndNamesTheFix() throws Exception {
+        // a 10th-percentile range clips nine tenths of every activation: the model runs, and is worthless
+        QuantizationRecipe clipping = new QuantizationRecipe(null, null, null, null, null, null,
+                new Calibration(CalibrationMethod.PERCENTILE, 10.0, null, null, null), null, null);
+        QuantizationReport report = new QuantizationPipeline(clipping, FAST.withoutLatency())
+                .run(new QuantizationPipeline.Inputs(model, calibration, evaluation, dir.resolve("int8.onnx"),
+                        dir.resolve("work")), (stage, f) -> { });
+
+        Summary s = report.summary();
+        assertThat(s.quality().verdict()).isEqualTo("unusable");
+        assertThat(s.quality().reasons()).anySatisfy(r -> assertThat(r).contains("cosine").contains("below 0.90"));
+        assertThat(s.warnings().get(0)).startsWith("The int8 model is unusable: ")
+                .contains("percentile calibration").contains("set calibration.method to minmax");
+        JsonNode json = JsonMapper.builder().build().readTree(ReportWriter.toJson(report));
+        assertThat(json.at("/summary/quality/verdict").asString()).isEqualTo("unusable");
     }
 
     @Test

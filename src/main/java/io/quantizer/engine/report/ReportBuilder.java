@@ -22,22 +22,29 @@ public final class ReportBuilder {
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
                                            Summary.StageSeconds seconds, MachineInfo machine) {
         List<String> quantized = new ArrayList<>();
+        List<String> quantizedOpTypes = new ArrayList<>();
         List<Summary.KeptFloat> keptFloat = new ArrayList<>();
         for (NodeDecision node : outcome.nodes()) {
             if (node.quantized()) {
                 quantized.add(node.nodeName());
+                quantizedOpTypes.add(node.opType());
             } else {
                 keptFloat.add(new Summary.KeptFloat(node.nodeName(), node.opType(), node.reason()));
             }
         }
-        List<String> warnings = Warnings.of(evaluation, keptFloat, calibration.statistics());
-        Summary summary = new Summary(artifact, evaluation, new Summary.Nodes(quantized, keptFloat), seconds, machine,
-                warnings);
         List<TensorReport> tensors = new ArrayList<>();
         for (QuantizedTensor t : outcome.tensors()) {
             tensors.add(TensorReport.of(t, calibration.statistics().get(t.name())));
         }
         QuantizationRecipe full = recipe.withDefaults();
+        Quality quality = Quality.of(evaluation);
+        List<String> warnings = new ArrayList<>();
+        if (quality.unusable()) { // first, so that nobody reads a wrecked model as a quiet success
+            warnings.add(quality.warning(full, calibration.statistics(), tensors, quantizedOpTypes));
+        }
+        warnings.addAll(Warnings.of(evaluation, keptFloat, calibration.statistics()));
+        Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat), seconds,
+                machine, warnings);
         Details.CalibrationRun run = new Details.CalibrationRun(
                 full.calibration().method().name().toLowerCase(java.util.Locale.ROOT), calibration.sampleCount(),
                 calibration.batchSize(), calibration.ranges().size());

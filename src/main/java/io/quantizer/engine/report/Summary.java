@@ -8,7 +8,7 @@ import io.quantizer.engine.evaluation.MachineInfo;
 /**
  * The job's {@code result}: see {@link io.quantizer.engine.report the package documentation} for every field.
  */
-public record Summary(QuantizedModel quantizedModel, EvaluationResult evaluation, Nodes nodes,
+public record Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
                       StageSeconds stageSeconds, MachineInfo machine, List<String> warnings) {
 
     public Summary {

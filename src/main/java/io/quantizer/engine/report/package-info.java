@@ -6,6 +6,8 @@
  * {
  *   "summary": {
  *     "quantizedModel": { "sha256": "hex", "sizeBytes": 123 },
+ *     "quality": { "verdict": "good" | "degraded" | "unusable",
+ *                  "reasons": [ "output 'logits' has cosine 0.7080 to fp32 (below 0.90)" ] },
  *     "evaluation": {
  *       "sampleCount": 10000,
  *       "dataset": "evaluation" | "calibration",    // "calibration": no held-out set; figures are on the
@@ -30,7 +32,7 @@
  *     "machine": { "cpuModel": "...", "logicalProcessors": 2, "intraOpThreads": 2, "os": "Linux 6.1",
  *                  "avx2": true, "avx512Vnni": true, "avxVnni": false, "amx": false,
  *                  "flags": ["avx2", "avx512f", "avx512_vnni"] },
- *     "warnings": [ "plain sentences a user can act on" ]
+ *     "warnings": [ "plain sentences a user can act on" ]   // an unusable model's first one says so, and why
  *   },
  *   "details": {
  *     "recipe": { the recipe with every default filled in },
@@ -47,6 +49,11 @@
  * }</pre>
  * Units and absences:
  * <ul>
+ *   <li>{@code quality.verdict} is {@code unusable} when some output's cosine to fp32 is below 0.9 or top-1 dropped by
+ *       more than 5 points; {@code degraded} when some output's cosine is below 0.99, top-1 dropped by more than 1
+ *       point or the top class differs on more than 1 % of the samples; {@code good} otherwise. {@code reasons}
+ *       lists the thresholds crossed (empty when good). An unusable model's first warning starts with "The int8 model
+ *       is unusable" and names the likely cause in the recipe with the change that avoids it.</li>
  *   <li>Accuracies, drops and agreement are shares in [0, 1]. Without labels (or without an output shaped
  *       [samples, classes]) {@code top1}, {@code top5} and the drops are {@code null}, never 0; {@code top5} is also
  *       null under 5 classes. {@code argmaxAgreement} is null without a classification-shaped output.</li>
