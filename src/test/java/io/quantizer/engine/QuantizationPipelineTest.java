@@ -13,8 +13,11 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import io.quantizer.engine.evaluation.EvaluationSettings;
+import io.quantizer.engine.quantize.AttentionMaskTest;
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.engine.recipe.QuantizationRecipe.Calibration;
 import io.quantizer.engine.recipe.QuantizationRecipe.CalibrationMethod;
@@ -127,6 +130,34 @@ class QuantizationPipelineTest {
                 .contains("percentile calibration").contains("set calibration.method to minmax");
         JsonNode json = JsonMapper.builder().build().readTree(ReportWriter.toJson(report));
         assertThat(json.at("/summary/quality/verdict").asString()).isEqualTo("unusable");
+    }
+
+    @ParameterizedTest
+    @EnumSource(CalibrationMethod.class)
+    void causalAttentionMaskedWithFltMaxComesOutGoodWhateverTheCalibration(CalibrationMethod method) throws Exception {
+        // the real calibrator sees -FLT_MAX in the masked scores: no infinite range, no wrecked Softmax
+        Path attention = dir.resolve("attention.onnx");
+        Files.write(attention, AttentionMaskTest.causalAttention("where", -Float.MAX_VALUE).toByteArray());
+        Path x = new TestData().floats("x", TestData.uniform(new Random(5), 32 * 8 * 16, -2f, 2f), 32, 8, 16)
+                .write(dir.resolve("attention.npz"));
+        QuantizationRecipe recipe = new QuantizationRecipe(null, null, null, null, null, null,
+                new Calibration(method, null, null, null, null), null, null);
+        QuantizationReport report = new QuantizationPipeline(recipe, FAST.withoutLatency())
+                .run(new QuantizationPipeline.Inputs(attention, x, x, dir.resolve("attention-int8.onnx"),
+                        dir.resolve("work")), (stage, f) -> { });
+
+        Summary s = report.summary();
+        assertThat(s.quality().verdict()).as(s.quality().reasons().toString()).isEqualTo("good");
+        assertThat(s.evaluation().outputs().get(0).cosine()).isGreaterThanOrEqualTo(0.99);
+        assertThat(s.nodes().keptFloat()).anySatisfy(k -> {
+            assertThat(k.opType()).isEqualTo("Softmax");
+            assertThat(k.reason()).contains("FLT_MAX");
+        });
+        report.details().tensors().forEach(t -> {
+            for (float scale : t.scales()) {
+                assertThat(scale).as(t.name()).isFinite();
+            }
+        });
     }
 
     @Test

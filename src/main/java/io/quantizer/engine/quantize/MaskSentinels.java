@@ -63,10 +63,11 @@ final class MaskSentinels {
     static Map<String, String> find(GraphIndex index, Map<String, TensorRange> ranges) {
         MaskSentinels s = new MaskSentinels(index);
         s.constants();
+        s.propagate(); // first, so that a tensor computed from a non-finite constant is reported as such
         if (ranges != null) {
             s.calibrated(ranges);
+            s.propagate();
         }
-        s.propagate();
         return s.tainted;
     }
 
@@ -180,8 +181,8 @@ final class MaskSentinels {
         if (smallSpan <= 0 || bigSpan <= DWARF * smallSpan) {
             return null;
         }
-        return String.format(Locale.ROOT, "'%s' reaches %s while '%s' spans only [%s, %s] (%.0f× narrower); one 8-bit"
-                + " scale for both would crush the unmasked values into %.1f levels", bigName,
+        return String.format(Locale.ROOT, "'%s' reaches %s while '%s' spans only [%s, %s] (%.3g× narrower); one 8-bit"
+                + " scale for both would crush the unmasked values into %.2g of 255 steps", bigName,
                 number(Math.abs(big[0]) > Math.abs(big[1]) ? big[0] : big[1]), smallName, number(small[0]),
                 number(small[1]), bigSpan / smallSpan, 255 * smallSpan / bigSpan);
     }

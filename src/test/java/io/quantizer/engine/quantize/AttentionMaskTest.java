@@ -24,13 +24,13 @@ import io.quantizer.engine.recipe.QuantizationRecipe;
  * sentinel and crush every real score into one step, and the Softmax would turn uniform. The masking op and its
  * Softmax stay float; the projections around them are still quantized.
  */
-class AttentionMaskTest {
+public class AttentionMaskTest {
 
     private static final int T = 8;
     private static final int D = 16;
 
     /** Q·Kᵀ/√d, masked causally by {@code how} ("add": + a [T, T] constant; "where": Where(cond, s, value)). */
-    static ModelProto causalAttention(String how, float maskValue) {
+    public static ModelProto causalAttention(String how, float maskValue) {
         float[] additive = new float[T * T];
         List<Integer> keep = new ArrayList<>();
         for (int i = 0; i < T; i++) {
@@ -72,7 +72,7 @@ class AttentionMaskTest {
 
     /** x [1, T, D] -> q, kᵀ, v: three quantizable projections. */
     private static ModelBuilder projections() {
-        return new ModelBuilder().input("x", 1, T, D).output("y")
+        return new ModelBuilder().input("x", -1, T, D).output("y")
                 .random("wq", 1, 0.5f, D, D).random("wk", 2, 0.5f, D, D).random("wv", 3, 0.5f, D, D)
                 .random("wo", 4, 0.5f, D, D)
                 .node("proj_q", "MatMul", names("x", "wq"), names("q"))
