@@ -176,6 +176,26 @@ class SilentWreckTest {
         assertThat(cosines.get("y")).isGreaterThan(0.99);
     }
 
+    @Test
+    void perTensorWeightsOnAWidelySpreadDepthwiseConvSaySo() throws Exception {
+        float[] weights = new float[4 * 9];
+        for (int i = 0; i < weights.length; i++) {
+            weights[i] = (float) Math.sin(i + 1) * (i < 9 ? 1f : 0.01f); // channel 0 is 100× the others
+        }
+        ModelProto fp32 = new ModelBuilder().input("x", 1, 4, 6, 6).output("y")
+                .random("w1", 91, 0.8f, 4, 4, 1, 1).floats("dw", new long[] {4, 1, 3, 3}, weights)
+                .node("conv1", "Conv", names("x", "w1"), names("c"))
+                .node("depthwise", "Conv", names("c", "dw"), names("y"), Attributes.ofInt("group", 4))
+                .build();
+        QuantizationOutcome perTensor = QuantizeTestSupport.quantize(fp32,
+                QuantizeTestSupport.recipe(false, null, null, null), samples());
+        assertThat(decision(perTensor, "depthwise").reason()).contains("depthwise").contains("perChannel true");
+        assertThat(decision(perTensor, "conv1").reason()).doesNotContain("depthwise");
+
+        QuantizationOutcome perChannel = QuantizeTestSupport.quantize(fp32, QuantizationRecipe.defaults(), samples());
+        assertThat(decision(perChannel, "depthwise").reason()).isEqualTo("int8 per-channel weights");
+    }
+
     private static NodeProto node(ModelProto model, String name) {
         return model.getGraph().getNodeList().stream().filter(n -> n.getName().equals(name)).findFirst().orElseThrow();
     }
