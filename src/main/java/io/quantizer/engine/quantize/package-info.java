@@ -8,6 +8,8 @@
  *
  * <p>Shape of the code (after ONNX Runtime's Python quantizer): {@code OpQuantizerRegistry} maps op types to small
  * {@code OpQuantizer}s that only mark tensors in a {@code QuantizationPlan}; {@code QdqEmitter} writes the Q/DQ
- * nodes in one pass; {@code QuantParams} holds the numerics.
+ * nodes in one pass; {@code QuantParams} holds the numerics. Before any op quantizer runs, {@code MaskSentinels}
+ * marks the tensors that must stay float whatever the recipe (attention masks, ±inf/NaN/±FLT_MAX values): every node
+ * reading or writing one is kept, with the reason.
  */
 package io.quantizer.engine.quantize;
