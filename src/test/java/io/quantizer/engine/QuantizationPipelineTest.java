@@ -160,6 +160,32 @@ class QuantizationPipelineTest {
         });
     }
 
+    @ParameterizedTest
+    @EnumSource(CalibrationMethod.class)
+    void paddedAttentionMaskComesOutGoodWhateverTheCalibration(CalibrationMethod method) throws Exception {
+        // (1 - mask) · -10000 added to the scores, the mask an input with one to three padded positions per row
+        Path attention = dir.resolve("padded.onnx");
+        Files.write(attention, AttentionMaskTest.paddedAttention().toByteArray());
+        int n = 32;
+        float[] mask = new float[n * 8];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < 8; j++) {
+                mask[i * 8 + j] = j < 7 - i % 3 ? 1f : 0f;
+            }
+        }
+        Path data = new TestData().floats("x", TestData.uniform(new Random(6), n * 8 * 16, -2f, 2f), n, 8, 16)
+                .floats("attention_mask", mask, n, 1, 8).write(dir.resolve("padded.npz"));
+        QuantizationRecipe recipe = new QuantizationRecipe(null, null, null, null, null, null,
+                new Calibration(method, null, null, null, null), null, null);
+        QuantizationReport report = new QuantizationPipeline(recipe, FAST.withoutLatency())
+                .run(new QuantizationPipeline.Inputs(attention, data, data, dir.resolve("padded-int8.onnx"),
+                        dir.resolve("work")), (stage, f) -> { });
+
+        Summary s = report.summary();
+        assertThat(s.quality().verdict()).as(s.quality().reasons().toString()).isEqualTo("good");
+        assertThat(s.nodes().keptFloat()).anySatisfy(k -> assertThat(k.opType()).isEqualTo("Softmax"));
+    }
+
     @Test
     void anUnusableRecipeIsAnInputError() {
         QuantizationRecipe bad = new QuantizationRecipe(null, null, null, null, null, null,

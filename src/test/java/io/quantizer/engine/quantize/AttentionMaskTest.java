@@ -58,8 +58,8 @@ public class AttentionMaskTest {
      * Padded-BERT-like: the mask is a graph input of ones and zeros, turned into {@code (1 - mask) · -10000} and
      * added to the scores of every query.
      */
-    static ModelProto paddedAttention() {
-        ModelBuilder b = projections().input("attention_mask", 1, 1, T)
+    public static ModelProto paddedAttention() {
+        ModelBuilder b = projections().input("attention_mask", -1, 1, T)
                 .floats("scale", new long[0], new float[] {(float) (1 / Math.sqrt(D))})
                 .floats("one", new long[0], new float[] {1f}).floats("big", new long[0], new float[] {-10000f})
                 .node("scores", "MatMul", names("q", "kt"), names("s"))
