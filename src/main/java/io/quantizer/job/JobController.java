@@ -34,7 +34,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 /** The quantization job resource: submit, follow, list, download the outputs, cancel. */
 @RestController
-@RequestMapping("/api/v1/quantization-jobs")
+@RequestMapping(JobLinks.JOBS)
 @Tag(name = "Quantization jobs", description = "Quantize a stored model to int8 and compare it with the fp32 one")
 class JobController {
 
@@ -79,7 +79,7 @@ class JobController {
             MultipartFile calibration,
             @Parameter(description = "held-out data, .npz or .npy, labels optional")
             @RequestPart(name = "evaluation", required = false) MultipartFile evaluation,
-            @Parameter(description = "the recipe as JSON text; every field optional")
+            @Parameter(description = "the recipe as JSON text; every field is optional and {} means all defaults")
             @RequestPart(name = "recipe", required = false) String recipe,
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
         return accepted(oneShot.submit(model, calibration, evaluation, recipe, idempotencyKey).job());
@@ -143,7 +143,7 @@ class JobController {
     }
 
     static ResponseEntity<JobView> accepted(JobView job) {
-        return ResponseEntity.accepted().location(URI.create("/api/v1/quantization-jobs/" + job.id())).body(job);
+        return ResponseEntity.accepted().location(URI.create(job.links().self())).body(job);
     }
 
     private ResponseEntity<InputStreamResource> download(JobService.StoredOutput output, MediaType type)

@@ -25,8 +25,12 @@ public record JobView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        @Schema(description = "a problem-details object, when FAILED") JsonNode error,
+        @Schema(description = "what went wrong, as problem details; when FAILED", ref = JobApiDocs.PROBLEM)
+        JsonNode error,
         @Schema(description = "the quantized model's digest and size, the fp32-vs-int8 evaluation, the nodes "
-                + "quantized and kept in float, stage timings, the machine and warnings; when SUCCEEDED")
-        JsonNode result) {
+                + "quantized and kept in float, stage timings, the machine and warnings; when SUCCEEDED",
+                ref = JobApiDocs.RESULT)
+        JsonNode result,
+        @Schema(description = "paths to this job and, once SUCCEEDED, to its quantized model and report")
+        JobLinks links) {
 }

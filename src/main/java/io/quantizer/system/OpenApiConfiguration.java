@@ -113,7 +113,16 @@ class OpenApiConfiguration {
     }
 
     private static Schema<?> problemSchema() {
-        return new ObjectSchema()
+        Schema<Object> problem = new ObjectSchema();
+        problem.setExample(Map.of(
+                "type", "https://quantizer.io/problems/unknown-input",
+                "title", "Unknown model or data set",
+                "status", 422,
+                "detail", "modelId: no model with id 3fa85f64-5717-4562-b3fc-2c963f66afa6 exists.",
+                "instance", "/api/v1/quantization-jobs",
+                "errors", List.of(Map.of("field", "modelId",
+                        "message", "no model with id 3fa85f64-5717-4562-b3fc-2c963f66afa6 exists"))));
+        return problem
                 .description("RFC 9457 problem details")
                 .properties(Map.of(
                         "type", new StringSchema().format("uri").description("Identifies the kind of problem"),
@@ -124,6 +133,13 @@ class OpenApiConfiguration {
                         "errors", new ArraySchema().description("Field-level errors, when there were several")
                                 .items(new ObjectSchema().properties(Map.of(
                                         "field", new StringSchema(),
-                                        "message", new StringSchema())))));
+                                        "message", new StringSchema()))),
+                        "attempt", new IntegerSchema().format("int32")
+                                .description("A failed job's error: the attempt that failed"),
+                        "exitCode", new IntegerSchema().format("int32")
+                                .description("A failed job's error: the engine child's exit status, when it exited"),
+                        "engineOutput", new ArraySchema().items(new StringSchema())
+                                .description("A failed job's error: the engine child's last output lines, when "
+                                        + "they explain the failure")));
     }
 }
