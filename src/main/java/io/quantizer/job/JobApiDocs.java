@@ -11,6 +11,7 @@ import java.util.UUID;
 import io.quantizer.engine.cli.EngineProtocol;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
 import io.quantizer.engine.recipe.QuantizationRecipe;
+import io.quantizer.engine.report.QuantizationReport;
 import io.quantizer.engine.report.Summary;
 import io.swagger.v3.core.converter.AnnotatedType;
 import io.swagger.v3.core.converter.ModelConverters;
@@ -32,6 +33,7 @@ import tools.jackson.databind.ObjectMapper;
  * What the job API's document shows beyond what springdoc infers from the Java types, so that a person trying the
  * service in Swagger UI sees real shapes and gets defaults the service accepts:
  * <ul>
+ *   <li>the downloadable report's schema, from the engine's {@link QuantizationReport} record;</li>
  *   <li>{@value #RESULT_NAME}, the schema of a SUCCEEDED job's {@code result}: the engine's report
  *       {@link Summary} (which the worker stores as it is) plus the attempt's {@link JobTimings};</li>
  *   <li>the recipe's example is the default recipe, so the forms Swagger UI pre-fills submit a valid job (the
@@ -47,6 +49,7 @@ class JobApiDocs implements OpenApiCustomizer {
     static final String RESULT_NAME = "QuantizationResult";
     static final String RESULT = "#/components/schemas/" + RESULT_NAME;
     static final String RECIPE_NAME = "QuantizationRecipe";
+    static final String REPORT = "#/components/schemas/QuantizationReport";
     /** A SUCCEEDED job's stored result from a real run on the tiny test classifier; see SwaggerUiIT. */
     static final String SUCCEEDED_RESULT = "succeeded-job-result.example.json";
 
@@ -67,7 +70,7 @@ class JobApiDocs implements OpenApiCustomizer {
         if (openApi.getComponents() == null || openApi.getComponents().getSchemas() == null) {
             return;
         }
-        addResultSchema(openApi);
+        addReportSchemas(openApi);
         Schema<?> recipe = openApi.getComponents().getSchemas().get(RECIPE_NAME);
         if (recipe != null) {
             recipe.setExample(plain(QuantizationRecipe.defaults()));
@@ -86,18 +89,23 @@ class JobApiDocs implements OpenApiCustomizer {
         }
     }
 
-    private void addResultSchema(OpenAPI openApi) {
+    /**
+     * Registers the report's schema from the engine's {@link QuantizationReport} record (with its summary and
+     * details), and {@value #RESULT_NAME}: the summary's fields plus {@code jobTimings}.
+     */
+    private static void addReportSchemas(OpenAPI openApi) {
         boolean v31 = openApi.getOpenapi() != null && openApi.getOpenapi().startsWith("3.1");
-        ResolvedSchema summary = ModelConverters.getInstance(v31)
-                .resolveAsResolvedSchema(new AnnotatedType(Summary.class).resolveAsRef(false));
-        ResolvedSchema timings = ModelConverters.getInstance(v31)
-                .resolveAsResolvedSchema(new AnnotatedType(JobTimings.class).resolveAsRef(true));
         Map<String, Schema> schemas = openApi.getComponents().getSchemas();
-        summary.referencedSchemas.forEach(schemas::putIfAbsent);
+        ModelConverters converters = ModelConverters.getInstance(v31);
+        converters.resolveAsResolvedSchema(new AnnotatedType(QuantizationReport.class).resolveAsRef(true))
+                .referencedSchemas.forEach(schemas::putIfAbsent);
+        ResolvedSchema timings = converters.resolveAsResolvedSchema(
+                new AnnotatedType(JobTimings.class).resolveAsRef(true));
         timings.referencedSchemas.forEach(schemas::putIfAbsent);
+        Schema<?> summary = schemas.get(Summary.class.getSimpleName());
         Schema<Object> result = new ObjectSchema();
         result.setDescription("The engine's report summary as the worker stores it, plus the attempt's own timings");
-        Map<String, Schema> properties = new LinkedHashMap<>(summary.schema.getProperties());
+        Map<String, Schema> properties = new LinkedHashMap<>(summary.getProperties());
         properties.put("jobTimings", new Schema<>().$ref(timings.schema.get$ref()));
         result.setProperties(properties);
         schemas.put(RESULT_NAME, result);

@@ -88,6 +88,7 @@ class JobController {
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getQuantizationJob",
             summary = "A job: status, stage, progress, recipe, and the result or error")
+    @ApiResponse(responseCode = "200", description = "The job")
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     JobView get(@PathVariable UUID id) {
         return jobs.get(id);
@@ -119,7 +120,7 @@ class JobController {
     @Operation(operationId = "downloadQuantizationReport",
             summary = "The full report of a SUCCEEDED job: per-tensor ranges, errors and node decisions")
     @ApiResponse(responseCode = "200", description = "The engine's report (JSON)", content = @Content(
-            mediaType = "application/json", schema = @Schema(type = "object")))
+            mediaType = "application/json", schema = @Schema(ref = JobApiDocs.REPORT)))
     @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<InputStreamResource> report(@PathVariable UUID id) throws IOException {
         return download(jobs.report(id), MediaType.APPLICATION_JSON);

@@ -82,6 +82,38 @@ class OpenApiConfiguration {
         };
     }
 
+    /**
+     * Optional text parts of multipart forms (a display name, say) are shown empty. Swagger UI otherwise pre-fills
+     * them with the word "string", which the service would take as the value; empty means "use the default".
+     */
+    @Bean
+    OpenApiCustomizer emptyOptionalFormFields() {
+        return openApi -> {
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                io.swagger.v3.oas.models.media.MediaType form = operation.getRequestBody() == null
+                        || operation.getRequestBody().getContent() == null ? null
+                        : operation.getRequestBody().getContent().get(MediaType.MULTIPART_FORM_DATA_VALUE);
+                if (form == null || form.getSchema() == null || form.getSchema().getProperties() == null) {
+                    return;
+                }
+                List<String> required = form.getSchema().getRequired() == null ? List.of()
+                        : form.getSchema().getRequired();
+                Map<String, Schema> parts = form.getSchema().getProperties();
+                parts.forEach((name, part) -> {
+                    boolean text = "string".equals(part.getType()) || (part.getTypes() != null
+                            && part.getTypes().contains("string"));
+                    if (text && !"binary".equals(part.getFormat()) && !required.contains(name)
+                            && part.getExample() == null && part.getDefault() == null) {
+                        part.setExample("");
+                    }
+                });
+            }));
+        };
+    }
+
     /** Names operations {@code <method><Resource>}, so ids are unique and readable in generated clients. */
     @Bean
     OperationCustomizer resourceOperationIds() {
