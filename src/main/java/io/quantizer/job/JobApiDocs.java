@@ -50,7 +50,7 @@ class JobApiDocs implements OpenApiCustomizer {
     static final String RESULT = "#/components/schemas/" + RESULT_NAME;
     static final String RECIPE_NAME = "QuantizationRecipe";
     static final String REPORT = "#/components/schemas/QuantizationReport";
-    /** A SUCCEEDED job's stored result from a real run on the tiny test classifier; see SwaggerUiIT. */
+    /** A SUCCEEDED job's stored result from a real run on the tiny test classifier; see SwaggerUiBrowserTest. */
     static final String SUCCEEDED_RESULT = "succeeded-job-result.example.json";
 
     private static final UUID JOB = UUID.fromString("0b6f1c52-3d2e-4a8c-9d35-7f1e2a4b5c6d");

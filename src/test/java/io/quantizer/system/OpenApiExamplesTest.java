@@ -131,6 +131,42 @@ class OpenApiExamplesTest {
     }
 
     /**
+     * Swagger UI asks for the media type of an operation's success response (its Accept header), and shows the
+     * schemas as the shape of the answer: every operation must declare its 2xx response, and every body a real
+     * schema (a component or a file), never an empty object such as a serialised JsonNode bean.
+     */
+    @Test
+    void everyOperationDeclaresItsSuccessAndEveryBodyHasARealSchema() {
+        JsonNode contract = JSON.readTree(RestClient.create("http://localhost:" + port).get().uri("/v3/api-docs")
+                .retrieve().body(String.class));
+        List<String> problems = new ArrayList<>();
+        contract.get("paths").properties().forEach(path -> path.getValue().properties().forEach(op -> {
+            String what = op.getKey().toUpperCase() + " " + path.getKey();
+            JsonNode responses = op.getValue().get("responses");
+            if (responses.propertyNames().stream().noneMatch(code -> code.startsWith("2"))) {
+                problems.add(what + " declares no 2xx response");
+            }
+            responses.properties().forEach(response -> response.getValue().path("content").properties()
+                    .forEach(media -> {
+                        JsonNode schema = media.getValue().path("schema");
+                        boolean real = schema.has("$ref") && !contract.at(schema.get("$ref").asString().substring(1))
+                                .path("properties").isEmpty()
+                                || "binary".equals(schema.path("format").asString());
+                        if (!real) {
+                            problems.add(what + " " + response.getKey() + " " + media.getKey() + ": " + schema);
+                        }
+                    }));
+        }));
+        contract.get("components").get("schemas").properties().forEach(schema -> {
+            if ("object".equals(schema.getValue().path("type").asString())
+                    && schema.getValue().path("properties").isEmpty()) {
+                problems.add("component " + schema.getKey() + " is an object without properties");
+            }
+        });
+        assertThat(problems).isEmpty();
+    }
+
+    /**
      * The JSON request body as Swagger UI would pre-fill it, with real ids: each property's example (for ids,
      * one of a model and data set uploaded here; Swagger UI shows a placeholder id the person replaces).
      */

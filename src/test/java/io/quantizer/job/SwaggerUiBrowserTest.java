@@ -48,7 +48,7 @@ import io.quantizer.support.TempDataDirInitializer;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TempDataDirInitializer.class)
-class SwaggerUiIT {
+class SwaggerUiBrowserTest {
 
     private static final Path CHROMIUM = Path.of(System.getProperty("quantizer.test.chromium", "/usr/bin/chromium"));
     private static final Path CHROMEDRIVER =
