@@ -93,8 +93,12 @@ class OpenApiExamplesTest {
                                 if ("binary".equals(schema.path("format").asString())) {
                                     boolean onnx = part.getKey().equals("model") || target.startsWith("/api/v1/models");
                                     parts.add(part.getKey(), new FileSystemResource(onnx ? model : data));
-                                } else if (schema.has("example")) {
-                                    parts.add(part.getKey(), example(schema.get("example")));
+                                } else {
+                                    // without one, Swagger UI pre-fills a sample of its own ("string")
+                                    assertThat(schema.has("example") || part.getValue().has("example"))
+                                            .as("%s: form field %s has an example", id, part.getKey()).isTrue();
+                                    parts.add(part.getKey(), example(part.getValue().has("example")
+                                            ? part.getValue().get("example") : schema.get("example")));
                                 }
                             });
                     calls.add(new Call(MediaType.MULTIPART_FORM_DATA, parts));
