@@ -39,7 +39,7 @@ import org.springframework.web.multipart.MultipartFile;
 class JobController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    private static final String PROBLEM = "#/components/schemas/Problem";
+    private static final String PROBLEM = JobApiDocs.PROBLEM;
 
     private final JobService jobs;
     private final OneShotSubmission oneShot;
