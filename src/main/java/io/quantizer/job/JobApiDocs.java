@@ -83,6 +83,7 @@ class JobApiDocs implements OpenApiCustomizer {
         if (jobs != null && jobs.getPost() != null) {
             recipePartIsARecipe(jobs.getPost());
             exampleJobs(jobs.getPost(), "202", Map.of("queued", queued()));
+            exampleUnknownInput(jobs.getPost());
         }
         if (job != null && job.getGet() != null) {
             exampleJobs(job.getGet(), "200", Map.of("queued", queued(), "succeeded", succeeded(), "failed", failed()));
@@ -135,6 +136,23 @@ class JobApiDocs implements OpenApiCustomizer {
         }
         new java.util.TreeMap<>(examples).forEach((name, value) ->
                 json.addExamples(name, new Example().summary("a " + name + " job").value(value)));
+    }
+
+    /** What a person gets who submits the JSON form with Swagger UI's placeholder ids. */
+    private static void exampleUnknownInput(Operation submit) {
+        ApiResponse response = submit.getResponses() == null ? null : submit.getResponses().get("422");
+        MediaType problem = response == null || response.getContent() == null ? null
+                : response.getContent().get(org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        if (problem != null) {
+            String unknown = "no model with id 3fa85f64-5717-4562-b3fc-2c963f66afa6 exists";
+            problem.setExample(Map.of(
+                    "type", "https://quantizer.io/problems/unknown-input",
+                    "title", "Unknown model or data set",
+                    "status", 422,
+                    "detail", "modelId: " + unknown + ".",
+                    "instance", JobLinks.JOBS,
+                    "errors", java.util.List.of(Map.of("field", "modelId", "message", unknown))));
+        }
     }
 
     private Object queued() {

@@ -8,6 +8,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
 import io.swagger.v3.oas.models.Components;
@@ -71,7 +72,7 @@ class OpenApiConfiguration {
                 if (operation.getResponses() == null) {
                     return;
                 }
-                operation.getResponses().values().forEach(OpenApiConfiguration::fillProblemSchema);
+                operation.getResponses().forEach(OpenApiConfiguration::fillProblemSchema);
                 if (operation.getResponses().getDefault() == null) {
                     operation.getResponses().setDefault(new ApiResponse()
                             .description("Error: a problem detail saying what went wrong and how to fix it")
@@ -129,14 +130,26 @@ class OpenApiConfiguration {
         };
     }
 
-    private static void fillProblemSchema(ApiResponse response) {
+    /**
+     * Gives a problem+json response the {@value #PROBLEM} schema when it has none, and an example with its own
+     * status, so that Swagger UI does not show one problem's example under every error code.
+     */
+    private static void fillProblemSchema(String code, ApiResponse response) {
         if (response.getContent() == null) {
             return;
         }
         io.swagger.v3.oas.models.media.MediaType problem =
                 response.getContent().get(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        if (problem != null && problem.getSchema() == null) {
+        if (problem == null) {
+            return;
+        }
+        if (problem.getSchema() == null) {
             problem.setSchema(problemRef());
+        }
+        HttpStatus status = code.matches("\\d{3}") ? HttpStatus.resolve(Integer.parseInt(code)) : null;
+        if (status != null && problem.getExample() == null && problem.getExamples() == null) {
+            problem.setExample(Map.of("title", status.getReasonPhrase(), "status", status.value(),
+                    "detail", response.getDescription()));
         }
     }
 
@@ -145,16 +158,7 @@ class OpenApiConfiguration {
     }
 
     private static Schema<?> problemSchema() {
-        Schema<Object> problem = new ObjectSchema();
-        problem.setExample(Map.of(
-                "type", "https://quantizer.io/problems/unknown-input",
-                "title", "Unknown model or data set",
-                "status", 422,
-                "detail", "modelId: no model with id 3fa85f64-5717-4562-b3fc-2c963f66afa6 exists.",
-                "instance", "/api/v1/quantization-jobs",
-                "errors", List.of(Map.of("field", "modelId",
-                        "message", "no model with id 3fa85f64-5717-4562-b3fc-2c963f66afa6 exists"))));
-        return problem
+        return new ObjectSchema()
                 .description("RFC 9457 problem details")
                 .properties(Map.of(
                         "type", new StringSchema().format("uri").description("Identifies the kind of problem"),
