@@ -86,7 +86,7 @@ class SwaggerUiBrowserTest {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
-        wait = new WebDriverWait(browser, UI_WAIT);
+        wait = new WebDriverWait(browser, UI_WAIT, Duration.ofMillis(100));
     }
 
     @AfterEach
@@ -126,6 +126,7 @@ class SwaggerUiBrowserTest {
         assertThat(queued.get("status").asString()).isIn("QUEUED", "RUNNING");
         UUID id = UUID.fromString(queued.get("id").asString());
         assertThat(queued.at("/links/self").asString()).isEqualTo(JobTestClient.JOBS + "/" + id);
+        assertThat(queued.at("/links/artifact").isNull()).as("no artifact link before SUCCEEDED").isTrue();
 
         // the job runs in the background; wait for it over HTTP, then look at it the way the person would
         JsonNode finished = new JobTestClient(port).await(id, JobTestClient::finished, JOB_TIMEOUT,
@@ -246,7 +247,7 @@ class SwaggerUiBrowserTest {
         List<Path> before = list(downloads);
         scrollTo(link);
         link.click();
-        return wait.withTimeout(UI_WAIT).until(d -> completed(downloads, name, before).orElse(null));
+        return wait.until(d -> completed(downloads, name, before).orElse(null));
     }
 
     private static Optional<Path> completed(Path folder, String name, List<Path> before) {
