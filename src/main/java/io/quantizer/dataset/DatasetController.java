@@ -79,6 +79,7 @@ class DatasetController {
 
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getDataset", summary = "Get a data set's metadata")
+    @ApiResponse(responseCode = "200", description = "The data set's metadata")
     @ApiResponse(responseCode = "404", description = "No such data set",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))

@@ -34,12 +34,12 @@ import org.springframework.web.multipart.MultipartFile;
 
 /** The quantization job resource: submit, follow, list, download the outputs, cancel. */
 @RestController
-@RequestMapping("/api/v1/quantization-jobs")
+@RequestMapping(JobLinks.JOBS)
 @Tag(name = "Quantization jobs", description = "Quantize a stored model to int8 and compare it with the fp32 one")
 class JobController {
 
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-    private static final String PROBLEM = "#/components/schemas/Problem";
+    private static final String PROBLEM = JobApiDocs.PROBLEM;
 
     private final JobService jobs;
     private final OneShotSubmission oneShot;
@@ -79,7 +79,7 @@ class JobController {
             MultipartFile calibration,
             @Parameter(description = "held-out data, .npz or .npy, labels optional")
             @RequestPart(name = "evaluation", required = false) MultipartFile evaluation,
-            @Parameter(description = "the recipe as JSON text; every field optional")
+            @Parameter(description = "the recipe as JSON text; every field is optional and {} means all defaults")
             @RequestPart(name = "recipe", required = false) String recipe,
             @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) throws IOException {
         return accepted(oneShot.submit(model, calibration, evaluation, recipe, idempotencyKey).job());
@@ -88,6 +88,7 @@ class JobController {
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getQuantizationJob",
             summary = "A job: status, stage, progress, recipe, and the result or error")
+    @ApiResponse(responseCode = "200", description = "The job")
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     JobView get(@PathVariable UUID id) {
         return jobs.get(id);
@@ -119,7 +120,7 @@ class JobController {
     @Operation(operationId = "downloadQuantizationReport",
             summary = "The full report of a SUCCEEDED job: per-tensor ranges, errors and node decisions")
     @ApiResponse(responseCode = "200", description = "The engine's report (JSON)", content = @Content(
-            mediaType = "application/json", schema = @Schema(type = "object")))
+            mediaType = "application/json", schema = @Schema(ref = JobApiDocs.REPORT)))
     @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<InputStreamResource> report(@PathVariable UUID id) throws IOException {
         return download(jobs.report(id), MediaType.APPLICATION_JSON);
@@ -143,7 +144,7 @@ class JobController {
     }
 
     static ResponseEntity<JobView> accepted(JobView job) {
-        return ResponseEntity.accepted().location(URI.create("/api/v1/quantization-jobs/" + job.id())).body(job);
+        return ResponseEntity.accepted().location(URI.create(job.links().self())).body(job);
     }
 
     private ResponseEntity<InputStreamResource> download(JobService.StoredOutput output, MediaType type)

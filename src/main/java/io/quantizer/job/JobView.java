@@ -25,10 +25,13 @@ public record JobView(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        @Schema(description = "a problem-details object, when FAILED") JsonNode error,
+        @Schema(description = "what went wrong, as problem details; when FAILED", ref = JobApiDocs.PROBLEM)
+        JsonNode error,
         @Schema(description = "the quantized model's digest and size, its quality verdict (quality.verdict: good,"
                 + " degraded or unusable, with the reasons), the fp32-vs-int8 evaluation, the nodes quantized and"
                 + " kept in float, stage timings, the machine and warnings (an unusable model's first warning says"
-                + " so and why); when SUCCEEDED")
-        JsonNode result) {
+                + " so and why); when SUCCEEDED", ref = JobApiDocs.RESULT)
+        JsonNode result,
+        @Schema(description = "paths to this job and, once SUCCEEDED, to its quantized model and report")
+        JobLinks links) {
 }

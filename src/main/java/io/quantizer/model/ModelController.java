@@ -77,6 +77,7 @@ class ModelController {
 
     @GetMapping(value = "/{id}", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "getModel", summary = "Get a model's metadata")
+    @ApiResponse(responseCode = "200", description = "The model's metadata")
     @ApiResponse(responseCode = "404", description = "No such model",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))

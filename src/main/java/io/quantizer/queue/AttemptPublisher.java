@@ -14,6 +14,7 @@ import java.util.UUID;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
 import io.quantizer.job.JobLifecycle;
 import io.quantizer.job.JobLifecycle.Claim;
+import io.quantizer.job.JobTimings;
 import io.quantizer.job.StaleAttemptException;
 import io.quantizer.queue.JobAttemptRunner.Outcome;
 import org.slf4j.Logger;
@@ -94,11 +95,8 @@ final class AttemptPublisher {
         ObjectNode model = result.putObject("quantizedModel");
         model.put("sha256", sha256);
         model.put("sizeBytes", size);
-        ObjectNode timings = result.putObject("jobTimings");
-        timings.put("fetchSeconds", seconds(attempt.fetch()));
-        timings.put("engineStartSeconds", seconds(attempt.engineStart()));
-        timings.put("engineSeconds", seconds(attempt.engine()));
-        timings.put("uploadSeconds", seconds(uploading));
+        result.set("jobTimings", mapper.valueToTree(new JobTimings(seconds(attempt.fetch()),
+                seconds(attempt.engineStart()), seconds(attempt.engine()), seconds(uploading))));
         return succeed(claim, result, artifactKey, reportKey, prefix);
     }
 

@@ -8,6 +8,7 @@ import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
 import io.swagger.v3.oas.models.Components;
@@ -71,13 +72,45 @@ class OpenApiConfiguration {
                 if (operation.getResponses() == null) {
                     return;
                 }
-                operation.getResponses().values().forEach(OpenApiConfiguration::fillProblemSchema);
+                operation.getResponses().forEach(OpenApiConfiguration::fillProblemSchema);
                 if (operation.getResponses().getDefault() == null) {
                     operation.getResponses().setDefault(new ApiResponse()
                             .description("Error: a problem detail saying what went wrong and how to fix it")
                             .content(new Content().addMediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE,
                                     new io.swagger.v3.oas.models.media.MediaType().schema(problemRef()))));
                 }
+            }));
+        };
+    }
+
+    /**
+     * Optional text parts of multipart forms (a display name, say) are shown empty. Swagger UI otherwise pre-fills
+     * them with the word "string", which the service would take as the value; empty means "use the default".
+     */
+    @Bean
+    OpenApiCustomizer emptyOptionalFormFields() {
+        return openApi -> {
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                io.swagger.v3.oas.models.media.MediaType form = operation.getRequestBody() == null
+                        || operation.getRequestBody().getContent() == null ? null
+                        : operation.getRequestBody().getContent().get(MediaType.MULTIPART_FORM_DATA_VALUE);
+                if (form == null || form.getSchema() == null || form.getSchema().getProperties() == null) {
+                    return;
+                }
+                List<String> required = form.getSchema().getRequired() == null ? List.of()
+                        : form.getSchema().getRequired();
+                Map<String, Schema> parts = form.getSchema().getProperties();
+                parts.forEach((name, part) -> {
+                    boolean text = "string".equals(part.getType()) || (part.getTypes() != null
+                            && part.getTypes().contains("string"));
+                    if (text && !"binary".equals(part.getFormat()) && !required.contains(name)
+                            && part.getExample() == null && part.getDefault() == null) {
+                        part.setExample("");
+                    }
+                });
             }));
         };
     }
@@ -97,14 +130,26 @@ class OpenApiConfiguration {
         };
     }
 
-    private static void fillProblemSchema(ApiResponse response) {
+    /**
+     * Gives a problem+json response the {@value #PROBLEM} schema when it has none, and an example with its own
+     * status, so that Swagger UI does not show one problem's example under every error code.
+     */
+    private static void fillProblemSchema(String code, ApiResponse response) {
         if (response.getContent() == null) {
             return;
         }
         io.swagger.v3.oas.models.media.MediaType problem =
                 response.getContent().get(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        if (problem != null && problem.getSchema() == null) {
+        if (problem == null) {
+            return;
+        }
+        if (problem.getSchema() == null) {
             problem.setSchema(problemRef());
+        }
+        HttpStatus status = code.matches("\\d{3}") ? HttpStatus.resolve(Integer.parseInt(code)) : null;
+        if (status != null && problem.getExample() == null && problem.getExamples() == null) {
+            problem.setExample(Map.of("title", status.getReasonPhrase(), "status", status.value(),
+                    "detail", response.getDescription()));
         }
     }
 
@@ -124,6 +169,13 @@ class OpenApiConfiguration {
                         "errors", new ArraySchema().description("Field-level errors, when there were several")
                                 .items(new ObjectSchema().properties(Map.of(
                                         "field", new StringSchema(),
-                                        "message", new StringSchema())))));
+                                        "message", new StringSchema()))),
+                        "attempt", new IntegerSchema().format("int32")
+                                .description("A failed job's error: the attempt that failed"),
+                        "exitCode", new IntegerSchema().format("int32")
+                                .description("A failed job's error: the engine child's exit status, when it exited"),
+                        "engineOutput", new ArraySchema().items(new StringSchema())
+                                .description("A failed job's error: the engine child's last output lines, when "
+                                        + "they explain the failure")));
     }
 }
