@@ -20,15 +20,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Module boundaries, checked on the compiled classes: the engine is a plain library (no Spring, no JPA, no
- * servlet API), and the service side touches only the engine's data reader, its recipe and the child-process
- * protocol, so ONNX Runtime is never loaded in the API process. Class files name every type they use in their
+ * servlet API), and the service side touches only the engine's data reader, its recipe, its feed rule and the
+ * child-process protocol, which themselves use nothing else of the engine, so ONNX Runtime is never loaded in the
+ * API process. Class files name every type they use in their
  * constant pool, so scanning those names sees imports, annotations, signatures and fully-qualified uses alike.
  */
 class ArchitectureTest {
 
     private static final Pattern TYPE_NAME = Pattern.compile("(?:io/quantizer|org/springframework|jakarta|ai/onnxruntime|ai/onnx)/[A-Za-z0-9_/$]+");
     private static final List<String> SERVICE_MAY_USE = List.of(
-            "io/quantizer/engine/data/", "io/quantizer/engine/recipe/", "io/quantizer/engine/cli/EngineProtocol");
+            "io/quantizer/engine/data/", "io/quantizer/engine/recipe/", "io/quantizer/engine/feed/",
+            "io/quantizer/engine/cli/EngineProtocol");
 
     private static Map<String, TreeSet<String>> referencesByClass;
 
@@ -64,6 +66,23 @@ class ArchitectureTest {
                 name -> name.startsWith("ai/onnxruntime/")
                         || (name.startsWith("io/quantizer/engine/") && SERVICE_MAY_USE.stream().noneMatch(name::startsWith)));
         assertThat(violations).as("service classes using ONNX Runtime or engine internals").isEmpty();
+    }
+
+    @Test
+    void theEnginesPublishedPartsUseNoOtherPartOfIt() {
+        Map<String, List<String>> found = new TreeMap<>();
+        referencesByClass.forEach((clazz, names) -> {
+            if (SERVICE_MAY_USE.stream().noneMatch(clazz::startsWith)) {
+                return;
+            }
+            List<String> bad = names.stream().filter(name -> name.startsWith("ai/onnxruntime/")
+                    || (name.startsWith("io/quantizer/") && SERVICE_MAY_USE.stream().noneMatch(name::startsWith)))
+                    .toList();
+            if (!bad.isEmpty()) {
+                found.put(clazz, bad);
+            }
+        });
+        assertThat(found).as("published engine classes using ONNX Runtime or unpublished engine classes").isEmpty();
     }
 
     private static Map<String, List<String>> violations(String enginePrefix, boolean insideEngine,
