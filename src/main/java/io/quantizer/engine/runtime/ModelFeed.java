@@ -64,17 +64,44 @@ public final class ModelFeed {
     }
 
     /** A model input as ONNX Runtime declares it, in the rule's terms. */
-    static FeedInput describe(NodeInfo input) {
+    public static FeedInput describe(NodeInfo input) {
         if (input.getInfo() instanceof TensorInfo info) {
             List<Long> shape = new ArrayList<>();
             for (long d : info.getShape()) {
                 shape.add(d < 0 ? -1L : d);
             }
-            return new FeedInput(input.getName(), FeedTypes.numpyName(info.onnxType.value), shape);
+            return new FeedInput(input.getName(), FeedTypes.numpyName(onnxCode(info.onnxType)), shape);
         }
         String kind = input.getInfo() instanceof MapInfo ? "map"
                 : input.getInfo() instanceof SequenceInfo ? "sequence" : "optional";
         return new FeedInput(input.getName(), kind, List.of());
+    }
+
+    /** The ONNX {@code TensorProto.DataType} code (ONNX Runtime's Java enum numbers its types its own way). */
+    static int onnxCode(TensorInfo.OnnxTensorType type) {
+        return switch (type) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> 1;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> 2;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> 3;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> 4;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> 5;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> 6;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> 7;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> 8;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> 9;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> 10;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> 11;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> 12;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> 13;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64 -> 14;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128 -> 15;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> 16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FN -> 17;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FNUZ -> 18;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2 -> 19;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2FNUZ -> 20;
+            default -> 0;
+        };
     }
 
     /** The ONNX Runtime type a fed input's tensors are built as. */
