@@ -35,8 +35,7 @@ final class InputCompatibility {
     static List<Problem> inputs(ModelFacts model, DatasetFacts dataset, String field,
                                 Map<String, BigDecimal> constants) {
         FeedPlan plan = FeedRule.plan(feedInputs(model), dataset.features().stream()
-                .map(t -> new FeedArray(t.name(), t.elementType(), t.shape())).toList(), dataset.sampleCount(),
-                constants);
+                .map(t -> new FeedArray(t.name(), t.elementType(), t.shape())).toList(), constants);
         return plan.problems().stream().map(p -> new Problem(p.constant()
                 ? "recipe.constantInputs" + (p.tensor().isEmpty() ? "" : "." + p.tensor()) : field, p.message()))
                 .toList();

@@ -38,12 +38,11 @@ public final class FeedRule {
 
     /**
      * @param inputs    the model's inputs (initializers excluded)
-     * @param arrays    the data set's arrays that can feed inputs (labels excluded)
-     * @param samples   the data set's sample count
+     * @param arrays    the data set's arrays that can feed inputs (labels excluded), the first dimension being
+     *                  the sample count
      * @param constants the recipe's {@code constantInputs} (may be empty)
      */
-    public static FeedPlan plan(List<FeedInput> inputs, List<FeedArray> arrays, long samples,
-                                Map<String, BigDecimal> constants) {
+    public static FeedPlan plan(List<FeedInput> inputs, List<FeedArray> arrays, Map<String, BigDecimal> constants) {
         List<FeedProblem> problems = new ArrayList<>(constantProblems(inputs, arrays, constants));
         Set<String> inputNames = inputs.stream().map(FeedInput::name).collect(Collectors.toSet());
         List<FeedInput> fromData = inputs.stream().filter(i -> !constants.containsKey(i.name())).toList();

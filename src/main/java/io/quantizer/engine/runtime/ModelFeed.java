@@ -56,7 +56,7 @@ public final class ModelFeed {
         inputs.values().forEach(i -> described.add(describe(i)));
         List<FeedArray> arrays = data.featureTensors().stream()
                 .map(t -> new FeedArray(t.name(), t.elementType().numpyName(), t.shape())).toList();
-        FeedPlan plan = FeedRule.plan(described, arrays, data.sampleCount(), constants);
+        FeedPlan plan = FeedRule.plan(described, arrays, constants);
         if (!plan.feedable()) {
             throw new EngineInputException(plan.describeProblems());
         }

@@ -20,7 +20,7 @@ class FeedRuleTest {
     }
 
     private static FeedPlan plan(List<FeedInput> inputs, List<FeedArray> arrays, Map<String, BigDecimal> constants) {
-        return FeedRule.plan(inputs, arrays, arrays.isEmpty() ? 1 : arrays.get(0).shape().get(0), constants);
+        return FeedRule.plan(inputs, arrays, constants);
     }
 
     private static FeedBinding binding(FeedPlan plan, String input) {
