@@ -20,18 +20,23 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Module boundaries, checked on the compiled classes: the engine is a plain library (no Spring, no JPA, no
- * servlet API), and the service side touches only the engine's data reader, its recipe and the child-process
- * protocol, so ONNX Runtime is never loaded in the API process. Class files name every type they use in their
+ * servlet API), and the service side touches only the engine's data reader, its recipe, its feed rule and the
+ * child-process protocol, which themselves use nothing else of the engine, so ONNX Runtime is never loaded in the
+ * API process. Class files name every type they use in their
  * constant pool, so scanning those names sees imports, annotations, signatures and fully-qualified uses alike.
  */
 class ArchitectureTest {
 
     private static final Pattern TYPE_NAME = Pattern.compile("(?:io/quantizer|org/springframework|jakarta|ai/onnxruntime|ai/onnx)/[A-Za-z0-9_/$]+");
     private static final List<String> SERVICE_MAY_USE = List.of(
-            "io/quantizer/engine/data/", "io/quantizer/engine/recipe/", "io/quantizer/engine/cli/EngineProtocol",
+            "io/quantizer/engine/data/", "io/quantizer/engine/recipe/", "io/quantizer/engine/feed/",
+            "io/quantizer/engine/cli/EngineProtocol",
             // the engine's report and its summary (a job's result) are what the service serves; the API
             // documents their shapes from these records
             "io/quantizer/engine/report/QuantizationReport", "io/quantizer/engine/report/Summary");
+    /** The published parts the service runs (not only documents): they must stand on their own. */
+    private static final List<String> SELF_CONTAINED = SERVICE_MAY_USE.stream()
+            .filter(p -> !p.startsWith("io/quantizer/engine/report/")).toList();
 
     private static Map<String, TreeSet<String>> referencesByClass;
 
@@ -67,6 +72,23 @@ class ArchitectureTest {
                 name -> name.startsWith("ai/onnxruntime/")
                         || (name.startsWith("io/quantizer/engine/") && SERVICE_MAY_USE.stream().noneMatch(name::startsWith)));
         assertThat(violations).as("service classes using ONNX Runtime or engine internals").isEmpty();
+    }
+
+    @Test
+    void theEnginesPublishedPartsUseNoOtherPartOfIt() {
+        Map<String, List<String>> found = new TreeMap<>();
+        referencesByClass.forEach((clazz, names) -> {
+            if (SELF_CONTAINED.stream().noneMatch(clazz::startsWith)) {
+                return;
+            }
+            List<String> bad = names.stream().filter(name -> name.startsWith("ai/onnxruntime/")
+                    || (name.startsWith("io/quantizer/") && SELF_CONTAINED.stream().noneMatch(name::startsWith)))
+                    .toList();
+            if (!bad.isEmpty()) {
+                found.put(clazz, bad);
+            }
+        });
+        assertThat(found).as("published engine classes using ONNX Runtime or unpublished engine classes").isEmpty();
     }
 
     private static Map<String, List<String>> violations(String enginePrefix, boolean insideEngine,

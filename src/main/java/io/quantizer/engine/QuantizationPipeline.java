@@ -91,8 +91,11 @@ public final class QuantizationPipeline {
 
         boolean heldOut = in.evaluation() != null;
         // The baseline is the prepared fp32 graph: the same model after ONNX Runtime's basic optimisations, which
-        // the full level applies anyway; unlike the original it is known to load (stale shapes cleared).
-        EvaluationResult result = new Evaluator(evaluation).evaluate(prepared.path(), Files.size(in.model()),
+        // the full level applies anyway; unlike the original it is known to load (stale shapes cleared). A float16
+        // model's prepared graph computes in float32, so there the user's float16 model is the baseline.
+        Path reference = prepared.widenedFromFloat16() ? in.model() : prepared.path();
+        EvaluationResult result = new Evaluator(evaluation, recipe.constantInputs()).evaluate(reference,
+                Files.size(in.model()),
                 in.outputModel(), heldOut ? in.evaluation() : in.calibration(),
                 heldOut ? EvaluationResult.EVALUATION_SET : EvaluationResult.CALIBRATION_SET,
                 f -> listener.progress(Stage.EVALUATING, QUANTIZED + f * (1 - QUANTIZED)));

@@ -1,14 +1,20 @@
 package io.quantizer.job;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import io.quantizer.engine.feed.FeedArray;
+import io.quantizer.engine.feed.FeedInput;
+import io.quantizer.engine.feed.FeedPlan;
+import io.quantizer.engine.feed.FeedRule;
+
 /**
- * Checks at submit time that a data set can feed a model, so a job that cannot run is never created.
- * The data set's first dimension is the sample dimension: a model with a dynamic batch is fed in batches,
- * a model with a fixed batch of 1 one sample at a time, so every later dimension must match the model's.
+ * Checks at submit time that a data set (and the recipe's constant inputs) can feed a model, so a job that cannot
+ * run is never created. The verdict is the engine's own {@link FeedRule}, put to the stored signatures.
  */
 final class InputCompatibility {
 
@@ -22,20 +28,23 @@ final class InputCompatibility {
     record Problem(String field, String message) {
     }
 
-    /** Problems feeding {@code dataset} (referred to by {@code field}) into {@code model}; empty when it fits. */
-    static List<Problem> inputs(ModelFacts model, DatasetFacts dataset, String field) {
-        List<Problem> problems = new ArrayList<>();
-        List<TensorSpec> features = dataset.features();
-        for (TensorSpec input : model.inputs()) {
-            Optional<TensorSpec> fed = feeding(input, model, features);
-            if (fed.isEmpty()) {
-                problems.add(new Problem(field, missingMessage(input, model, features)));
-            } else {
-                shapeProblem(input, fed.get(), dataset.sampleCount())
-                        .ifPresent(m -> problems.add(new Problem(field, m)));
-            }
-        }
-        return problems;
+    /**
+     * Problems feeding {@code dataset} (referred to by {@code field}) and {@code constants} into {@code model};
+     * empty when it fits. Problems with a constant name the recipe field {@code recipe.constantInputs.<name>}.
+     */
+    static List<Problem> inputs(ModelFacts model, DatasetFacts dataset, String field,
+                                Map<String, BigDecimal> constants) {
+        FeedPlan plan = FeedRule.plan(feedInputs(model), dataset.features().stream()
+                .map(t -> new FeedArray(t.name(), t.elementType(), t.shape())).toList(), constants);
+        return plan.problems().stream().map(p -> new Problem(p.constant()
+                ? "recipe.constantInputs" + (p.tensor().isEmpty() ? "" : "." + p.tensor()) : field, p.message()))
+                .toList();
+    }
+
+    /** The model's inputs as the feed rule takes them: a shape the model does not declare is a scalar to it too. */
+    static List<FeedInput> feedInputs(ModelFacts model) {
+        return model.inputs().stream().map(i -> new FeedInput(i.name(), i.elementType(),
+                i.shape() == null ? List.of() : i.shape())).toList();
     }
 
     /** Problems with the data set's labels for this model: integer type, one label per sample, class range. */
@@ -77,58 +86,5 @@ final class InputCompatibility {
         }
         List<Long> shape = model.outputs().get(0).shape();
         return shape.size() >= 2 ? shape.get(shape.size() - 1) : -1;
-    }
-
-    private static Optional<TensorSpec> feeding(TensorSpec input, ModelFacts model, List<TensorSpec> features) {
-        Optional<TensorSpec> byName = features.stream().filter(f -> f.name().equals(input.name())).findFirst();
-        if (byName.isPresent()) {
-            return byName;
-        }
-        // a single-input model takes the data set's only feature array, whatever it is called (x, images, ...)
-        return model.inputs().size() == 1 && features.size() == 1 ? Optional.of(features.get(0)) : Optional.empty();
-    }
-
-    private static String missingMessage(TensorSpec input, ModelFacts model, List<TensorSpec> features) {
-        List<String> names = features.stream().map(TensorSpec::name).toList();
-        if (features.isEmpty()) {
-            return "model input " + input.describe() + " cannot be fed: the data set has no arrays besides labels";
-        }
-        if (model.inputs().size() == 1) {
-            return "model input " + input.describe() + " cannot be fed: the data set has several arrays " + names
-                    + " and none is named '" + input.name() + "'";
-        }
-        return "model input " + input.describe() + " has no array of that name in the data set (arrays: " + names
-                + ")";
-    }
-
-    private static Optional<String> shapeProblem(TensorSpec input, TensorSpec data, long samples) {
-        String pair = "model input " + input.describe() + " and data array " + data.describe();
-        if (!input.elementType().equals(data.elementType())) {
-            return Optional.of(pair + ": element types differ (" + input.elementType() + " expected, "
-                    + data.elementType() + " given)");
-        }
-        List<Long> want = input.shape();
-        List<Long> have = data.shape();
-        if (want.isEmpty()) {
-            return Optional.of(pair + ": scalar model inputs cannot be fed from a data set, whose first dimension "
-                    + "is the sample dimension");
-        }
-        if (want.size() != have.size()) {
-            return Optional.of(pair + ": ranks differ (" + want.size() + " expected, " + have.size()
-                    + " given; the data's first dimension is the sample dimension)");
-        }
-        long batch = want.get(0);
-        if (batch > 1 && samples % batch != 0) {
-            return Optional.of(pair + ": the model has a fixed batch of " + batch + " but the data set holds "
-                    + samples + " samples, not a multiple of it");
-        }
-        for (int i = 1; i < want.size(); i++) {
-            long w = want.get(i);
-            if (w >= 0 && w != have.get(i)) {
-                return Optional.of(pair + ": dimension " + i + " is " + have.get(i) + " in the data but " + w
-                        + " in the model");
-            }
-        }
-        return Optional.empty();
     }
 }

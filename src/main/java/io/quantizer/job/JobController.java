@@ -53,14 +53,22 @@ class JobController {
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "submitQuantizationJob", summary = "Submit a quantization job",
-            description = "Checks that the data sets fit the model (422 otherwise, and no job is created), stores "
-                    + "the job as QUEUED and answers 202 with its Location. The same Idempotency-Key with the same "
-                    + "body returns the same job; with another body it is refused with 422.")
+            description = "Checks that the data sets and the recipe's constantInputs can feed the model, by the "
+                    + "engine's own feed rule (422 naming the tensor otherwise, and no job is created): every model "
+                    + "input is either held constant or fed from the data array of its name (a model left with one "
+                    + "input to feed takes the only array, whatever its name); the data's first dimension is the "
+                    + "sample dimension; an input of the data's rank takes samples on its axis 0 (dynamic: batched; "
+                    + "1: one sample per run; a fixed batch above 1 is refused), an input of one rank less takes "
+                    + "one whole sample per run (scalars, states whose batch is not first); element types match "
+                    + "the input's (float32 data may feed float16 inputs). Then it stores the job as QUEUED and "
+                    + "answers 202 with its Location. The same Idempotency-Key with the same body returns the same "
+                    + "job; with another body it is refused with 422.")
     @ApiResponse(responseCode = "202", description = "Queued; Location names the job")
     @ApiResponse(responseCode = "400", description = "Malformed request: missing or unknown field, unknown recipe "
             + "field", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
-    @ApiResponse(responseCode = "422", description = "Unknown model or data set, inputs that do not fit the model, "
-            + "a recipe value that is not supported, or an Idempotency-Key reused for another request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(responseCode = "422", description = "Unknown model or data set, inputs or constantInputs that do "
+            + "not fit the model, a recipe value that is not supported, or an Idempotency-Key reused for another "
+            + "request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<JobView> submit(@RequestBody JobRequest request,
                                    @Parameter(description = "makes retries of this request safe")
                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {

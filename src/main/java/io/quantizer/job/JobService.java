@@ -2,11 +2,14 @@ package io.quantizer.job;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 import io.quantizer.system.ApiException;
@@ -53,7 +56,7 @@ public class JobService {
                 return replay(earlier.get(), submission);
             }
         }
-        ModelFacts model = checkInputs(submission.inputs());
+        ModelFacts model = checkInputs(submission.inputs(), submission.recipe().constantInputs());
         QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
                 artifactName(model.name()), key.orElse(null), submission.fingerprint(), Instant.now());
         try {
@@ -133,7 +136,7 @@ public class JobService {
     }
 
     /** Looks the inputs up and checks that they fit each other; 422 naming every problem otherwise. */
-    private ModelFacts checkInputs(JobInputs inputs) {
+    private ModelFacts checkInputs(JobInputs inputs, Map<String, BigDecimal> constants) {
         List<Map<String, String>> unknown = new ArrayList<>();
         Optional<ModelFacts> model = catalog.model(inputs.modelId());
         if (model.isEmpty()) {
@@ -147,9 +150,11 @@ public class JobService {
                     String.join("; ", unknown.stream().map(m -> m.get("field") + ": " + m.get("message")).toList())
                             + ".").withErrors(unknown);
         }
-        List<InputCompatibility.Problem> problems =
-                new ArrayList<>(InputCompatibility.inputs(model.get(), calibration.get(), "calibrationDatasetId"));
-        evaluation.ifPresent(e -> problems.addAll(InputCompatibility.inputs(model.get(), e, "evaluationDatasetId")));
+        // a problem with a constant shows with both data sets: a set keeps it once
+        Set<InputCompatibility.Problem> problems = new LinkedHashSet<>(
+                InputCompatibility.inputs(model.get(), calibration.get(), "calibrationDatasetId", constants));
+        evaluation.ifPresent(e -> problems.addAll(
+                InputCompatibility.inputs(model.get(), e, "evaluationDatasetId", constants)));
         if (problems.isEmpty() && evaluation.isPresent() && evaluation.get().labels().isPresent()) {
             problems.addAll(InputCompatibility.labels(model.get(), evaluation.get(), labelRange(evaluation.get()),
                     "evaluationDatasetId"));

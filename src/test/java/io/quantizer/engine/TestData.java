@@ -1,12 +1,14 @@
 package io.quantizer.engine;
 
 import java.io.IOException;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
 import io.quantizer.engine.data.NumpyFixtures;
+import io.quantizer.engine.data.NumpyType;
 
 /** Builds small .npz data sets for engine tests. */
 public final class TestData {
@@ -20,6 +22,12 @@ public final class TestData {
 
     public TestData longs(String name, long[] values, long... shape) {
         entries.put(name + ".npy", NumpyFixtures.int64(values, shape));
+        return this;
+    }
+
+    /** An array of any NumPy type (little-endian), values given as doubles. */
+    public TestData typed(String name, NumpyType type, double[] values, long... shape) {
+        entries.put(name + ".npy", NumpyFixtures.npy(type, ByteOrder.LITTLE_ENDIAN, values, shape));
         return this;
     }
 

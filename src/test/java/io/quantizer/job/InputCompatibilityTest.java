@@ -3,6 +3,7 @@ package io.quantizer.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -30,7 +31,7 @@ class InputCompatibilityTest {
         ModelFacts m = model(t("input", "float32", -1, 1, 28, 28));
         DatasetFacts d = data(512, null, t("input", "float32", 512, 1, 28, 28));
 
-        assertThat(InputCompatibility.inputs(m, d, "calibrationDatasetId")).isEmpty();
+        assertThat(InputCompatibility.inputs(m, d, "calibrationDatasetId", Map.of())).isEmpty();
     }
 
     @Test
@@ -38,7 +39,7 @@ class InputCompatibilityTest {
         ModelFacts m = model(t("Input3", "float32", 1, 1, 28, 28));
         DatasetFacts d = data(500, "y", t("x", "float32", 500, 1, 28, 28), t("y", "int64", 500));
 
-        assertThat(InputCompatibility.inputs(m, d, "calibrationDatasetId")).isEmpty();
+        assertThat(InputCompatibility.inputs(m, d, "calibrationDatasetId", Map.of())).isEmpty();
     }
 
     @Test
@@ -46,7 +47,7 @@ class InputCompatibilityTest {
         ModelFacts m = model(t("input", "float32", -1, 4));
         DatasetFacts d = data(10, null, t("a", "float32", 10, 4), t("b", "float32", 10, 4));
 
-        assertThat(InputCompatibility.inputs(m, d, "calibrationDatasetId")).singleElement()
+        assertThat(InputCompatibility.inputs(m, d, "calibrationDatasetId", Map.of())).singleElement()
                 .extracting(Problem::message).asString()
                 .contains("'input'", "several arrays [a, b]");
     }
@@ -56,7 +57,7 @@ class InputCompatibilityTest {
         ModelFacts m = model(t("ids", "int64", -1, 16), t("mask", "int64", -1, 16));
         DatasetFacts d = data(8, null, t("ids", "int64", 8, 16), t("attention", "int64", 8, 16));
 
-        List<Problem> problems = InputCompatibility.inputs(m, d, "evaluationDatasetId");
+        List<Problem> problems = InputCompatibility.inputs(m, d, "evaluationDatasetId", Map.of());
 
         assertThat(problems).singleElement().satisfies(p -> {
             assertThat(p.field()).isEqualTo("evaluationDatasetId");
@@ -68,32 +69,34 @@ class InputCompatibilityTest {
     void elementTypesRanksAndFixedDimensionsMustMatch() {
         ModelFacts m = model(t("input", "float32", -1, 1, 28, 28));
 
-        assertThat(InputCompatibility.inputs(m, data(4, null, t("input", "float64", 4, 1, 28, 28)), "f"))
+        assertThat(InputCompatibility.inputs(m, data(4, null, t("input", "float64", 4, 1, 28, 28)), "f", Map.of()))
                 .singleElement().extracting(Problem::message).asString()
                 .contains("'input'", "element types differ", "float32 expected", "float64 given");
-        assertThat(InputCompatibility.inputs(m, data(4, null, t("input", "float32", 4, 784)), "f"))
+        assertThat(InputCompatibility.inputs(m, data(4, null, t("input", "float32", 4, 784)), "f", Map.of()))
                 .singleElement().extracting(Problem::message).asString()
                 .contains("ranks differ (4 expected, 2 given");
-        assertThat(InputCompatibility.inputs(m, data(4, null, t("input", "float32", 4, 1, 32, 32)), "f"))
+        assertThat(InputCompatibility.inputs(m, data(4, null, t("input", "float32", 4, 1, 32, 32)), "f", Map.of()))
                 .singleElement().extracting(Problem::message).asString()
                 .contains("dimension 2 is 32 in the data but 28 in the model");
     }
 
     @Test
-    void aFixedBatchAboveOneNeedsAWholeNumberOfBatches() {
+    void aFixedBatchAboveOneIsRefusedWithHowToFeedIt() {
         ModelFacts m = model(t("input", "float32", 8, 4));
 
-        assertThat(InputCompatibility.inputs(m, data(16, null, t("input", "float32", 16, 4)), "f")).isEmpty();
-        assertThat(InputCompatibility.inputs(m, data(10, null, t("input", "float32", 10, 4)), "f"))
+        assertThat(InputCompatibility.inputs(m, data(16, null, t("input", "float32", 16, 4)), "f", Map.of()))
                 .singleElement().extracting(Problem::message).asString()
-                .contains("fixed batch of 8", "10 samples");
+                .contains("'input'", "fixed batch of 8", "dynamic or size-1 batch", "[N, 8, 4]");
+        // each sample a whole batch of 8: fed one sample per run
+        assertThat(InputCompatibility.inputs(m, data(3, null, t("input", "float32", 3, 8, 4)), "f", Map.of()))
+                .isEmpty();
     }
 
     @Test
     void aDataSetWithOnlyLabelsFeedsNothing() {
         ModelFacts m = model(t("input", "float32", -1, 4));
 
-        assertThat(InputCompatibility.inputs(m, data(3, "label", t("label", "int64", 3)), "f"))
+        assertThat(InputCompatibility.inputs(m, data(3, "label", t("label", "int64", 3)), "f", Map.of()))
                 .singleElement().extracting(Problem::message).asString().contains("no arrays besides labels");
     }
 

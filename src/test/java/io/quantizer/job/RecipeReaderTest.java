@@ -87,4 +87,47 @@ class RecipeReaderTest {
                     assertThat(e.getBody().getDetail()).contains("recipe.excludeNodes");
                 });
     }
+
+    @Test
+    void constantInputsAreKeptExactlyInNameOrderAndRoundTrip() {
+        QuantizationRecipe recipe = reader.read("""
+                {"constantInputs":{"state":0,"sr":16000,"big":9007199254740993}}""");
+
+        assertThat(recipe.constantInputs()).containsOnlyKeys("big", "sr", "state");
+        assertThat(recipe.constantInputs().keySet()).containsExactly("big", "sr", "state");
+        assertThat(recipe.constantInputs().get("big")).isEqualByComparingTo("9007199254740993");
+        assertThat(reader.toJson(recipe)).contains("\"constantInputs\":{\"big\":9007199254740993,\"sr\":16000,"
+                + "\"state\":0}");
+        assertThat(reader.fromJson(reader.toJson(recipe))).isEqualTo(recipe);
+        assertThat(QuantizationRecipe.defaults().constantInputs()).isEmpty();
+        // the same constants in another order are the same recipe (and the same Idempotency-Key fingerprint)
+        assertThat(reader.toJson(reader.read("{\"constantInputs\":{\"sr\":16000,\"state\":0,"
+                + "\"big\":9007199254740993}}"))).isEqualTo(reader.toJson(recipe));
+    }
+
+    @Test
+    void constantInputsThatAreNotNumbersOrTooManyAreRefused() {
+        assertThatThrownBy(() -> reader.read("{\"constantInputs\":{\"sr\":null}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(e.getBody().getDetail()).contains("constantInputs.sr", "needs a number");
+                });
+        assertThatThrownBy(() -> reader.read("{\"constantInputs\":{\"sr\":[16000]}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+                    assertThat(e.getBody().getDetail()).contains("recipe.constantInputs");
+                });
+        assertThatThrownBy(() -> reader.read("{\"constantInputs\":[16000]}"))
+                .isInstanceOfSatisfying(ApiException.class, e ->
+                        assertThat(e.getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST));
+        StringBuilder many = new StringBuilder("{\"constantInputs\":{");
+        for (int i = 0; i < 65; i++) {
+            many.append(i == 0 ? "" : ",").append("\"c").append(i).append("\":0");
+        }
+        assertThatThrownBy(() -> reader.read(many + "}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(e.getBody().getDetail()).contains("at most 64");
+                });
+    }
 }

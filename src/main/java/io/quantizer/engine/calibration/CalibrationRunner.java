@@ -76,7 +76,7 @@ public final class CalibrationRunner {
              ObservationRun observation = extremesOnly
                      ? ExtremesObservation.open(model, fromGraph, calibrators)
                      : openActivations(model, fromGraph, calibrators)) {
-            ModelFeed feed = ModelFeed.bind(observation.inputs(), dataset.description());
+            ModelFeed feed = ModelFeed.bind(observation.inputs(), dataset.description(), recipe.constantInputs());
             Integer max = recipe.calibration().maxSamples();
             long total = Math.min(dataset.description().sampleCount(), max == null ? Long.MAX_VALUE : max);
             long done = 0;

@@ -80,20 +80,8 @@ final class ElementDecoder {
         return value;
     }
 
-    /** IEEE 754 binary16 to binary32 (Float.float16ToFloat arrived only in Java 20). */
     static float halfToFloat(short half) {
-        int bits = half & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1F;
-        int mantissa = bits & 0x3FF;
-        if (exponent == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F80_0000 | (mantissa << 13));
-        }
-        if (exponent == 0) {
-            float subnormal = mantissa * 0x1p-24f;
-            return sign == 0 ? subnormal : -subnormal;
-        }
-        return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
+        return Float16.toFloat(half);
     }
 
     private static float unsignedToFloat(long value) {

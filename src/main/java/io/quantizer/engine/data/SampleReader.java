@@ -9,9 +9,9 @@ import java.nio.LongBuffer;
 import java.util.zip.ZipException;
 
 /**
- * Reads one array sample by sample along its first dimension, converting elements to float32 (model inputs) or
- * int64 (labels). It streams: memory use is one 64 KiB chunk whatever the array size, and deflated .npz entries
- * are inflated as they are read. Reading is forward; {@link #seek(long)} backwards reopens the array.
+ * Reads one array sample by sample along its first dimension, converting elements to float32 or int64 (labels),
+ * or copying them as stored. It streams: memory use is one 64 KiB chunk whatever the array size, and deflated
+ * .npz entries are inflated as they are read. Reading is forward; {@link #seek(long)} backwards reopens the array.
  * Not thread-safe: use one reader per thread.
  */
 public final class SampleReader implements AutoCloseable {
@@ -105,6 +105,33 @@ public final class SampleReader implements AutoCloseable {
             fillChunk(left);
             left -= chunk.remaining();
             ElementDecoder.toLongs(header.type(), chunk, dst, entry.where());
+        }
+        position += n;
+        return n;
+    }
+
+    /**
+     * Reads the next {@code min(samples, remaining())} samples as they are stored, without converting the element
+     * type, into {@code dst} in {@code dst}'s byte order: for model inputs of the array's own type. Returns how
+     * many samples were read.
+     */
+    public int readRaw(ByteBuffer dst, int samples) throws IOException {
+        int size = header.type().itemSize();
+        int n = prepare(samples, dst.remaining() / size);
+        long left = n * bytesPerSample;
+        while (left > 0) {
+            fillChunk(left);
+            left -= chunk.remaining();
+            if (size == 1 || chunk.order() == dst.order()) {
+                dst.put(chunk);
+            } else {
+                while (chunk.hasRemaining()) {
+                    for (int b = size - 1; b >= 0; b--) {
+                        dst.put(chunk.get(chunk.position() + b));
+                    }
+                    chunk.position(chunk.position() + size);
+                }
+            }
         }
         position += n;
         return n;

@@ -1,8 +1,10 @@
 package io.quantizer.engine.evaluation;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.function.DoubleConsumer;
 
 import ai.onnxruntime.OrtException;
@@ -25,9 +27,16 @@ public final class Evaluator {
     static final int MAX_BATCH = 64;
 
     private final EvaluationSettings settings;
+    private final Map<String, BigDecimal> constants;
 
     public Evaluator(EvaluationSettings settings) {
+        this(settings, Map.of());
+    }
+
+    /** @param constants inputs held at one value for every sample (the recipe's {@code constantInputs}) */
+    public Evaluator(EvaluationSettings settings, Map<String, BigDecimal> constants) {
         this.settings = settings;
+        this.constants = Map.copyOf(constants);
     }
 
     /**
@@ -42,8 +51,8 @@ public final class Evaluator {
         try (NumpyDataset ds = NumpyDataset.open(data);
              OrtSession reference = session(fp32, "fp32");
              OrtSession candidate = session(quantized, "quantized")) {
-            ModelFeed feed = ModelFeed.bind(reference.getInputInfo(), ds.description());
-            ModelFeed.bind(candidate.getInputInfo(), ds.description());
+            ModelFeed feed = ModelFeed.bind(reference.getInputInfo(), ds.description(), constants);
+            ModelFeed.bind(candidate.getInputInfo(), ds.description(), constants);
             long total = Math.min(settings.maxSamples(), ds.description().sampleCount());
             int batch = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_INPUT_BUDGET / Math.max(1, feed.bytesPerSample())));
             FidelityPass pass = new FidelityPass(reference, candidate);

@@ -18,6 +18,7 @@ import io.quantizer.engine.runtime.FeedReader;
 
 /**
  * Feeds each decoded batch to both models and accumulates per-output fidelity, top-k and argmax agreement.
+ * float16 outputs are compared as float32 (ONNX Runtime widens them on reading).
  * The classification output is the first float output shaped [samples, classes] (classes ≥ 2, and more than any
  * label seen in the first batch); without one, top-k and agreement stay null.
  */
@@ -53,8 +54,8 @@ final class FidelityPass {
     }
 
     private void compare(String name, OnnxValue a, OnnxValue b, int batch, long[] labels) {
-        if (!(a instanceof OnnxTensor ta) || ta.getInfo().type != OnnxJavaType.FLOAT
-                || !(b instanceof OnnxTensor tb)) {
+        if (!(a instanceof OnnxTensor ta) || !(b instanceof OnnxTensor tb)
+                || (ta.getInfo().type != OnnxJavaType.FLOAT && ta.getInfo().type != OnnxJavaType.FLOAT16)) {
             return;
         }
         FloatBuffer fa = ta.getFloatBuffer();

@@ -19,7 +19,8 @@ import io.quantizer.engine.runtime.Ort;
  * Turns a user's fp32 model into the graph the calibrator and the quantizer work on: Constant-node weights become
  * initializers, IR-3 initializer inputs are dropped, the opset is raised to 13 when per-channel weights are
  * wanted or when it is below 10 (no QuantizeLinear at all), or the reason why not is noted, and ONNX Runtime's basic optimisations (constant folding, BatchNorm
- * folded into Conv, redundant nodes removed) are applied and saved.
+ * folded into Conv, redundant nodes removed) are applied and saved. A float16 model gets a float32 interior with a
+ * float16 interface ({@link Float16Widening}).
  */
 public final class ModelPreprocessor {
 
@@ -32,6 +33,9 @@ public final class ModelPreprocessor {
         QuantizationRecipe r = recipe.withDefaults();
         List<String> notes = new ArrayList<>();
         ModelProto model = OnnxModels.load(fp32Model);
+        ModelProto loaded = model;
+        model = Float16Widening.widen(model, notes);
+        boolean float16 = model != loaded;
         model = GraphCleanup.constantsToInitializers(model, notes);
         model = GraphCleanup.dropInitializerInputs(model, notes);
         model = relaxStaleBatchDimensions(model, notes);
@@ -48,7 +52,7 @@ public final class ModelPreprocessor {
                     optimize(upgraded, workDir, prepared);
                     notes.add("raised the default-domain opset from " + opset + " to " + OpsetUpgrader.TARGET
                             + " for " + purpose);
-                    return new PreparedModel(prepared, OnnxModels.load(prepared), notes);
+                    return new PreparedModel(prepared, OnnxModels.load(prepared), notes, float16);
                 } catch (OrtException e) {
                     notes.add(purpose + " need opset " + OpsetUpgrader.TARGET + " but the upgraded model does not load ("
                             + e.getMessage() + "); " + fallback);
@@ -69,7 +73,7 @@ public final class ModelPreprocessor {
                 throw new IOException("ONNX Runtime cannot load the model: " + second.getMessage(), second);
             }
         }
-        return new PreparedModel(prepared, OnnxModels.load(prepared), notes);
+        return new PreparedModel(prepared, OnnxModels.load(prepared), notes, float16);
     }
 
     private static ModelProto tryUpgrade(ModelProto model, List<String> notes, String purpose, String fallback) {

@@ -1,6 +1,9 @@
 package io.quantizer.engine.recipe;
 
+import java.math.BigDecimal;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -21,15 +24,29 @@ public record QuantizationRecipe(
         List<String> excludeNodes,
         List<String> excludeOpTypes,
         List<String> includeNodes,
-        List<String> includeOpTypes) {
+        List<String> includeOpTypes,
+        Map<String, BigDecimal> constantInputs) {
+
+    /** A recipe without constant inputs. */
+    public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
+                              Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
+                              List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
+                              List<String> includeOpTypes) {
+        this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
+                excludeOpTypes, includeNodes, includeOpTypes, null);
+    }
 
     /** A recipe without include lists: every node the engine can quantize is a candidate. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
                               Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
                               List<String> excludeNodes, List<String> excludeOpTypes) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, null, null);
+                excludeOpTypes, null, null, null);
     }
+
+    /** Most inputs {@code constantInputs} may name. */
+    public static final int MAX_CONSTANT_INPUTS = io.quantizer.engine.feed.FeedRule.MAX_CONSTANTS;
+    private static final int MAX_INPUT_NAME = 256;
 
     public enum Mode {
         @JsonProperty("static") STATIC
@@ -91,7 +108,20 @@ public record QuantizationRecipe(
                 excludeNodes != null ? List.copyOf(excludeNodes) : List.of(),
                 excludeOpTypes != null ? List.copyOf(excludeOpTypes) : List.of(),
                 includeNodes != null ? List.copyOf(includeNodes) : List.of(),
-                includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of());
+                includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of(),
+                // sorted, so that the same constants written in another order are the same recipe
+                constantInputs != null ? sorted(constantInputs) : Map.of());
+    }
+
+    /** A copy of the recipe with {@code constants} as its constant inputs. */
+    public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
+        return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants);
+    }
+
+    private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
+        // TreeMap keeps null values for validate() to report; Map.copyOf would throw on them
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(constants));
     }
 
     /**
@@ -122,6 +152,18 @@ public record QuantizationRecipe(
         if (max != null && max < 1) {
             problems.add("calibration.maxSamples: must be at least 1, got " + max);
         }
+        Map<String, BigDecimal> constants = r.constantInputs();
+        if (constants.size() > MAX_CONSTANT_INPUTS) {
+            problems.add("constantInputs: at most " + MAX_CONSTANT_INPUTS + " inputs can be held constant, got "
+                    + constants.size());
+        }
+        constants.forEach((name, value) -> {
+            if (name.isBlank() || name.length() > MAX_INPUT_NAME) {
+                problems.add("constantInputs: input names must be 1 to " + MAX_INPUT_NAME + " characters long");
+            } else if (value == null) {
+                problems.add("constantInputs." + name + ": needs a number, got null");
+            }
+        });
         double c = r.calibration().movingAverageConstant();
         if (!(c > 0 && c < 1)) {
             problems.add("calibration.movingAverageConstant: must be in (0, 1), got " + c);

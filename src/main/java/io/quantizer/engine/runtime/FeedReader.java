@@ -1,6 +1,7 @@
 package io.quantizer.engine.runtime;
 
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -13,13 +14,16 @@ import java.util.Map;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
+import io.quantizer.engine.data.Float16;
 import io.quantizer.engine.data.NumpyDataset;
 import io.quantizer.engine.data.SampleReader;
+import io.quantizer.engine.feed.FeedBinding;
 
 /**
  * Streams a data set into model inputs, one batch at a time, through direct buffers allocated once for the
  * largest batch: ONNX Runtime reads them in place (building tensors from Java arrays costs as much as an int8
- * inference here). Optionally reads the labels alongside.
+ * inference here). Arrays of the input's own type are copied as stored; float32 arrays feeding float16 inputs are
+ * rounded to float16. Constant inputs are filled once. Optionally reads the labels alongside.
  */
 public final class FeedReader implements AutoCloseable {
 
@@ -27,6 +31,7 @@ public final class FeedReader implements AutoCloseable {
     private final int maxBatch;
     private final List<SampleReader> readers = new ArrayList<>();
     private final List<ByteBuffer> buffers = new ArrayList<>();
+    private final List<FloatBuffer> widened = new ArrayList<>();
     private final SampleReader labelReader;
     private final LongBuffer labels;
     private long left;
@@ -42,10 +47,21 @@ public final class FeedReader implements AutoCloseable {
         this.maxBatch = feed.batched() ? maxBatch : 1;
         this.left = Math.min(limit, data.description().sampleCount());
         try {
-            for (InputBinding b : feed.bindings()) {
-                readers.add(data.openSamples(b.arrayName()));
-                buffers.add(ByteBuffer.allocateDirect(this.maxBatch * b.elementsPerSample()
-                        * ModelFeed.elementSize(b.type())).order(ByteOrder.nativeOrder()));
+            for (FeedBinding b : feed.bindings()) {
+                int elements = Math.toIntExact(this.maxBatch * b.elementsPerSample());
+                ByteBuffer buffer = ByteBuffer.allocateDirect(elements * ModelFeed.javaType(b).size)
+                        .order(ByteOrder.nativeOrder());
+                buffers.add(buffer);
+                if (b.isConstant()) {
+                    readers.add(null);
+                    widened.add(null);
+                    fill(buffer, ModelFeed.javaType(b), b.constant());
+                    continue;
+                }
+                SampleReader reader = data.openSamples(b.array());
+                readers.add(reader);
+                boolean rounds = !reader.header().type().numpyName().equals(b.elementType());
+                widened.add(rounds ? FloatBuffer.allocate(elements) : null);
             }
             this.labelReader = labelArray == null ? null : data.openSamples(labelArray);
             this.labels = labelArray == null ? null : LongBuffer.allocate(this.maxBatch);
@@ -73,20 +89,21 @@ public final class FeedReader implements AutoCloseable {
         Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
         Map<String, FloatBuffer> floats = new LinkedHashMap<>();
         try {
-            for (int i = 0; i < readers.size(); i++) {
-                InputBinding b = feed.bindings().get(i);
-                ByteBuffer bytes = buffers.get(i).clear();
-                int elements = want * b.elementsPerSample();
-                if (b.type() == OnnxJavaType.INT64) {
-                    LongBuffer view = bytes.asLongBuffer().limit(elements);
-                    readFully(readers.get(i).readLongs(view, want), want, b);
-                    tensors.put(b.inputName(), OnnxTensor.createTensor(Ort.environment(), view.flip(), b.shape(want)));
+            for (int i = 0; i < buffers.size(); i++) {
+                FeedBinding b = feed.bindings().get(i);
+                OnnxJavaType type = ModelFeed.javaType(b);
+                int bytes = Math.toIntExact(want * b.elementsPerSample() * type.size);
+                ByteBuffer buffer = buffers.get(i).clear().limit(bytes);
+                if (!b.isConstant()) {
+                    read(i, b, buffer, want);
+                }
+                ByteBuffer view = buffer.position(0).slice().order(ByteOrder.nativeOrder());
+                if (type == OnnxJavaType.FLOAT) {
+                    FloatBuffer values = view.asFloatBuffer();
+                    floats.put(b.input(), values);
+                    tensors.put(b.input(), OnnxTensor.createTensor(Ort.environment(), values, b.shape(want)));
                 } else {
-                    FloatBuffer view = bytes.asFloatBuffer().limit(elements);
-                    readFully(readers.get(i).read(view, want), want, b);
-                    view.flip();
-                    floats.put(b.inputName(), view);
-                    tensors.put(b.inputName(), OnnxTensor.createTensor(Ort.environment(), view, b.shape(want)));
+                    tensors.put(b.input(), OnnxTensor.createTensor(Ort.environment(), view, b.shape(want), type));
                 }
             }
             LongBuffer batchLabels = null;
@@ -102,10 +119,39 @@ public final class FeedReader implements AutoCloseable {
         }
     }
 
-    private static void readFully(int got, int want, InputBinding b) throws IOException {
-        if (got != want) {
-            throw new IOException("array '" + b.arrayName() + "' ended after " + got + " of " + want + " samples");
+    private void read(int i, FeedBinding b, ByteBuffer buffer, int want) throws IOException {
+        FloatBuffer scratch = widened.get(i);
+        int got;
+        if (scratch == null) {
+            got = readers.get(i).readRaw(buffer, want);
+        } else {
+            scratch.clear().limit(Math.toIntExact(want * b.elementsPerSample()));
+            got = readers.get(i).read(scratch, want);
+            scratch.flip();
+            while (scratch.hasRemaining()) {
+                buffer.putShort(Float16.fromFloat(scratch.get()));
+            }
         }
+        if (got != want) {
+            throw new IOException("array '" + b.array() + "' ended after " + got + " of " + want + " samples");
+        }
+    }
+
+    /** Fills the whole buffer with {@code value} as {@code type}; the rule has checked that it fits. */
+    private static void fill(ByteBuffer buffer, OnnxJavaType type, BigDecimal value) {
+        while (buffer.hasRemaining()) {
+            switch (type) {
+                case FLOAT -> buffer.putFloat(value.floatValue());
+                case FLOAT16 -> buffer.putShort(Float16.fromFloat(value.floatValue()));
+                case DOUBLE -> buffer.putDouble(value.doubleValue());
+                case INT8, UINT8, BOOL -> buffer.put((byte) value.longValueExact());
+                case INT16 -> buffer.putShort((short) value.longValueExact());
+                case INT32 -> buffer.putInt(value.intValueExact());
+                case INT64 -> buffer.putLong(value.longValueExact());
+                default -> throw new IllegalStateException("no constant of type " + type);
+            }
+        }
+        buffer.clear();
     }
 
     @Override
@@ -116,6 +162,9 @@ public final class FeedReader implements AutoCloseable {
             all.add(labelReader);
         }
         for (SampleReader r : all) {
+            if (r == null) {
+                continue;
+            }
             try {
                 r.close();
             } catch (IOException e) {
@@ -128,8 +177,8 @@ public final class FeedReader implements AutoCloseable {
     }
 
     /**
-     * One batch: the input tensors (backed by the reader's buffers, valid until the next call), the float inputs
-     * as buffers, and the labels when asked for.
+     * One batch: the input tensors (backed by the reader's buffers, valid until the next call), the float32 inputs
+     * as buffers (constants included), and the labels when asked for.
      */
     public record Batch(int size, Map<String, OnnxTensor> inputs, Map<String, FloatBuffer> floatInputs,
                         LongBuffer labels) implements AutoCloseable {

@@ -1,148 +1,123 @@
 package io.quantizer.engine.runtime;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import ai.onnxruntime.MapInfo;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import io.quantizer.engine.EngineInputException;
 import io.quantizer.engine.data.DatasetDescription;
-import io.quantizer.engine.data.TensorDescription;
+import io.quantizer.engine.feed.FeedArray;
+import io.quantizer.engine.feed.FeedBinding;
+import io.quantizer.engine.feed.FeedInput;
+import io.quantizer.engine.feed.FeedPlan;
+import io.quantizer.engine.feed.FeedRule;
+import io.quantizer.engine.feed.FeedTypes;
 
 /**
- * Which data set array feeds which model input, and in what shape. The data set's first dimension is the sample
- * dimension. A model whose every input has a dynamic leading dimension of the data's rank is fed in batches;
- * any other (fixed batch 1, a scalar input, a state tensor whose batch is not first) is fed one sample at a time.
- * A single-input model takes the only non-label array whatever its name; otherwise arrays match inputs by name.
+ * How a loaded model is fed from a data set: ONNX Runtime's view of the inputs put through {@link FeedRule}, the
+ * rule the API checks submitted jobs with. A model the rule refuses is an {@link EngineInputException} naming the
+ * tensors.
  */
 public final class ModelFeed {
 
-    private final List<InputBinding> bindings;
-    private final boolean batched;
+    private final FeedPlan plan;
 
-    private ModelFeed(List<InputBinding> bindings, boolean batched) {
-        this.bindings = List.copyOf(bindings);
-        this.batched = batched;
+    private ModelFeed(FeedPlan plan) {
+        this.plan = plan;
     }
 
-    public List<InputBinding> bindings() {
-        return bindings;
+    public List<FeedBinding> bindings() {
+        return plan.bindings();
     }
 
     /** Whether several samples can go into one run. */
     public boolean batched() {
-        return batched;
+        return plan.batched();
     }
 
-    /** Bytes of input one sample takes. */
+    /** Bytes of input one sample takes (constants included). */
     public long bytesPerSample() {
-        return bindings.stream().mapToLong(b -> (long) b.elementsPerSample() * elementSize(b.type())).sum();
-    }
-
-    static int elementSize(OnnxJavaType type) {
-        return type == OnnxJavaType.INT64 ? 8 : 4;
+        return plan.bindings().stream().mapToLong(b -> b.elementsPerSample() * javaType(b).size).sum();
     }
 
     public static ModelFeed bind(Map<String, NodeInfo> inputs, DatasetDescription data) {
-        List<TensorDescription> features = data.featureTensors();
-        List<String> names = features.stream().map(TensorDescription::name).toList();
-        List<TensorInfo> infos = new ArrayList<>();
-        List<TensorDescription> sources = new ArrayList<>();
-        for (NodeInfo input : inputs.values()) {
-            if (!(input.getInfo() instanceof TensorInfo info)) {
-                throw new EngineInputException("model input '" + input.getName() + "' is not a tensor ("
-                        + input.getInfo() + "); only tensor inputs can be fed from a data set");
+        return bind(inputs, data, Map.of());
+    }
+
+    public static ModelFeed bind(Map<String, NodeInfo> inputs, DatasetDescription data,
+                                 Map<String, BigDecimal> constants) {
+        List<FeedInput> described = new ArrayList<>();
+        inputs.values().forEach(i -> described.add(describe(i)));
+        List<FeedArray> arrays = data.featureTensors().stream()
+                .map(t -> new FeedArray(t.name(), t.elementType().numpyName(), t.shape())).toList();
+        FeedPlan plan = FeedRule.plan(described, arrays, constants);
+        if (!plan.feedable()) {
+            throw new EngineInputException(plan.describeProblems());
+        }
+        return new ModelFeed(plan);
+    }
+
+    /** A model input as ONNX Runtime declares it, in the rule's terms. */
+    public static FeedInput describe(NodeInfo input) {
+        if (input.getInfo() instanceof TensorInfo info) {
+            List<Long> shape = new ArrayList<>();
+            for (long d : info.getShape()) {
+                shape.add(d < 0 ? -1L : d);
             }
-            if (info.type != OnnxJavaType.FLOAT && info.type != OnnxJavaType.INT64) {
-                throw new EngineInputException("model input '" + input.getName() + "' has element type "
-                        + info.type + "; the engine feeds float32 and int64 inputs only");
-            }
-            infos.add(info);
-            sources.add(source(input.getName(), inputs.size(), features, names));
+            return new FeedInput(input.getName(), FeedTypes.numpyName(onnxCode(info.onnxType)), shape);
         }
-        boolean batchable = true;
-        for (int i = 0; i < infos.size(); i++) {
-            long[] model = infos.get(i).getShape();
-            batchable &= model.length == sources.get(i).shape().size() && model.length > 0 && model[0] < 0;
-        }
-        List<InputBinding> bindings = new ArrayList<>();
-        int i = 0;
-        for (NodeInfo input : inputs.values()) {
-            bindings.add(bindOne(input.getName(), infos.get(i), sources.get(i), batchable));
-            i++;
-        }
-        return new ModelFeed(bindings, batchable);
+        String kind = input.getInfo() instanceof MapInfo ? "map"
+                : input.getInfo() instanceof SequenceInfo ? "sequence" : "optional";
+        return new FeedInput(input.getName(), kind, List.of());
     }
 
-    private static TensorDescription source(String input, int inputCount, List<TensorDescription> features,
-                                            List<String> names) {
-        if (inputCount == 1 && features.size() == 1) {
-            return features.get(0);
-        }
-        return features.stream().filter(t -> t.name().equals(input)).findFirst()
-                .orElseThrow(() -> new EngineInputException("model input '" + input + "' has no array of that name "
-                        + "in the data set; its arrays (labels aside) are " + names));
+    /** The ONNX {@code TensorProto.DataType} code (ONNX Runtime's Java enum numbers its types its own way). */
+    static int onnxCode(TensorInfo.OnnxTensorType type) {
+        return switch (type) {
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT -> 1;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8 -> 2;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8 -> 3;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16 -> 4;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16 -> 5;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32 -> 6;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64 -> 7;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING -> 8;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL -> 9;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16 -> 10;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE -> 11;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32 -> 12;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64 -> 13;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX64 -> 14;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_COMPLEX128 -> 15;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16 -> 16;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FN -> 17;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E4M3FNUZ -> 18;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2 -> 19;
+            case ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT8E5M2FNUZ -> 20;
+            default -> 0;
+        };
     }
 
-    private static InputBinding bindOne(String input, TensorInfo info, TensorDescription source, boolean batched) {
-        long[] model = info.getShape();
-        List<Long> data = source.shape();
-        long[] sample = data.subList(1, data.size()).stream().mapToLong(Long::longValue).toArray();
-        long[] fed;
-        if (batched) {
-            fed = sample;
-            long[] perRun = new long[model.length];
-            perRun[0] = -1;
-            System.arraycopy(sample, 0, perRun, 1, sample.length);
-            check(input, source, model, perRun);
-        } else if (model.length == data.size()) {
-            if (model[0] > 1) {
-                throw new EngineInputException("model input '" + input + "' has a fixed batch of " + model[0]
-                        + "; the engine feeds fixed-batch models one sample at a time (batch 1)");
-            }
-            fed = new long[model.length];
-            fed[0] = 1;
-            System.arraycopy(sample, 0, fed, 1, sample.length);
-            check(input, source, model, fed);
-        } else if (model.length == sample.length) {
-            fed = sample;
-            check(input, source, model, fed);
-        } else if (fixed(model) && product(model) == product(sample)) {
-            fed = model.clone();
-        } else {
-            throw new EngineInputException("model input '" + input + "' has shape " + describe(model)
-                    + ", which samples of array '" + source.name() + "' (shape " + data + ", first dimension = "
-                    + "samples) do not fit");
-        }
-        return new InputBinding(input, source.name(), info.type, fed, batched);
-    }
-
-    private static void check(String input, TensorDescription source, long[] model, long[] fed) {
-        for (int d = 0; d < model.length; d++) {
-            if (model[d] >= 0 && fed[d] >= 0 && model[d] != fed[d]) {
-                throw new EngineInputException("model input '" + input + "' expects shape " + describe(model)
-                        + " per run, but array '" + source.name() + "' (shape " + source.shape() + ") gives "
-                        + describe(fed) + ": dimension " + d + " differs");
-            }
-        }
-    }
-
-    private static boolean fixed(long[] shape) {
-        return Arrays.stream(shape).allMatch(d -> d >= 0);
-    }
-
-    private static long product(long[] shape) {
-        long p = 1;
-        for (long d : shape) {
-            p *= d;
-        }
-        return p;
-    }
-
-    private static String describe(long[] shape) {
-        return Arrays.toString(shape).replace("-1", "?");
+    /** The ONNX Runtime type a fed input's tensors are built as. */
+    static OnnxJavaType javaType(FeedBinding binding) {
+        return switch (binding.elementType()) {
+            case "float32" -> OnnxJavaType.FLOAT;
+            case "float16" -> OnnxJavaType.FLOAT16;
+            case "float64" -> OnnxJavaType.DOUBLE;
+            case "int8" -> OnnxJavaType.INT8;
+            case "int16" -> OnnxJavaType.INT16;
+            case "int32" -> OnnxJavaType.INT32;
+            case "int64" -> OnnxJavaType.INT64;
+            case "uint8" -> OnnxJavaType.UINT8;
+            case "bool" -> OnnxJavaType.BOOL;
+            default -> throw new IllegalStateException("the feed rule let through unfed type "
+                    + binding.elementType());
+        };
     }
 }
