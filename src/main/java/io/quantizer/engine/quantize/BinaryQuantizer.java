@@ -14,7 +14,8 @@ import io.quantizer.engine.onnx.Opsets;
  * exact range, as QLinearAdd/QLinearMul need. Without this every such node would be a float island paying a
  * DequantizeLinear and a QuantizeLinear. A constant-operand node stays float where ONNX Runtime fuses it in float
  * (its output reaches an Erf/Tanh/Pow/ReduceMean/Sqrt/LayerNormalization within two nodes: GELU, LayerNorm,
- * BiasGelu/SkipLayerNorm inputs) or feeds a Softmax (an attention mask: its sentinel would swamp the range). So does
+ * BiasGelu/SkipLayerNorm inputs), feeds a Softmax (an attention mask: its sentinel would swamp the range) or is a
+ * graph output (a final bias: 8 bits would only round what the user reads). So does
  * an Add or Mul outside any quantized region (no activation operand already quantized): it would only add error.
  */
 final class BinaryQuantizer implements OpQuantizer {
@@ -47,6 +48,10 @@ final class BinaryQuantizer implements OpQuantizer {
             return Verdict.kept(QuantizationContext.OUTSIDE_QUANTIZED_REGION);
         }
         String y = node.getOutput(0);
+        if (constant != null && ctx.index().isGraphOutput(y)) {
+            return Verdict.kept("constant operand '" + constant + "' and the output is the graph output '" + y
+                    + "': an int8 kernel would only add a rounding to what the user reads");
+        }
         if (constant != null) {
             String fused = floatFusionReached(ctx.index(), y, FUSION_REACH);
             if (fused != null) {

@@ -49,6 +49,19 @@ class GemmBiasSplitTest {
         }
     }
 
+    @Test
+    void onnxRuntimesBasicOptimisationsKeepTheSplit(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        ModelProto model = base().random("c", 2, 0.5f, 3, 5).node("gemm", "Gemm", names("a", "b", "c"), names("y")).build();
+        java.nio.file.Path file = dir.resolve("gemm.onnx");
+        OnnxModels.save(model, file);
+        PreparedModel prepared = new ModelPreprocessor().prepare(file,
+                io.quantizer.engine.recipe.QuantizationRecipe.defaults(), dir.resolve("work"));
+        assertThat(prepared.model().getGraph().getNodeList()).extracting(NodeProto::getOpType)
+                .containsExactly("Gemm", "Add");
+        assertThat(prepared.notes()).anyMatch(n -> n.contains("split the C input of 1 Gemm"));
+    }
+
     private static ModelProto split(ModelProto model, String... ops) throws Exception {
         List<String> notes = new ArrayList<>();
         ModelProto split = GemmBiasSplit.apply(model, notes);

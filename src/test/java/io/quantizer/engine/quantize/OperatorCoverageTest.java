@@ -186,8 +186,10 @@ class OperatorCoverageTest {
                     .random("wa", 1, 0.5f, C, C, 1, 1).random("wg", 2, 0.3f, 5, C * 36).random("cm", 3, 0.5f, 1, 5)
                     .node("a_conv", "Conv", names("x", "wa"), names("a"))
                     .node("flat", "Flatten", names("a"), names("f"));
-            builder.node("op", "Gemm", withC ? names("f", "wg", "cm") : names("f", "wg"), names("y"),
-                    Attributes.ofInt("transB", 1), Attributes.ofFloat("beta", 0.5f));
+            builder.random("wm", 4, 0.5f, 5, 3)
+                    .node("op", "Gemm", withC ? names("f", "wg", "cm") : names("f", "wg"), names("g"),
+                            Attributes.ofInt("transB", 1), Attributes.ofFloat("beta", 0.5f))
+                    .node("head", "MatMul", names("g", "wm"), names("y"));
             ModelProto fp32 = io.quantizer.engine.onnx.GemmBiasSplit.apply(builder.build(), new java.util.ArrayList<>());
             QuantizationOutcome outcome = check(fp32, 0.99);
             assertThat(decision(outcome, "op").quantized()).isTrue();
