@@ -18,7 +18,9 @@ import io.quantizer.engine.runtime.Ort;
 /**
  * Turns a user's fp32 model into the graph the calibrator and the quantizer work on: Constant-node weights become
  * initializers, IR-3 initializer inputs are dropped, the opset is raised to 13 when per-channel weights are
- * wanted or when it is below 10 (no QuantizeLinear at all), or the reason why not is noted, and ONNX Runtime's basic optimisations (constant folding, BatchNorm
+ * wanted or when it is below 10 (no QuantizeLinear at all), or the reason why not is noted, decomposed
+ * hardswish/hardsigmoid chains are fused ({@link HardActivationFusion}), a Gemm's C that QGemm cannot take
+ * becomes an Add ({@link GemmBiasSplit}), and ONNX Runtime's basic optimisations (constant folding, BatchNorm
  * folded into Conv, redundant nodes removed) are applied and saved. A float16 model gets a float32 interior with a
  * float16 interface ({@link Float16Widening}).
  */
@@ -39,6 +41,8 @@ public final class ModelPreprocessor {
         model = GraphCleanup.constantsToInitializers(model, notes);
         model = GraphCleanup.dropInitializerInputs(model, notes);
         model = relaxStaleBatchDimensions(model, notes);
+        model = HardActivationFusion.apply(model, notes);
+        model = GemmBiasSplit.apply(model, notes);
         Files.createDirectories(workDir);
         Path prepared = workDir.resolve(PREPARED_FILE);
         long opset = Opsets.defaultDomainVersion(model);

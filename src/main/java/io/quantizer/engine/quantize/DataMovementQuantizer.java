@@ -8,7 +8,8 @@ import io.quantizer.engine.onnx.TensorData;
 /**
  * Operators that only move or select values (Reshape, Transpose, MaxPool, Slice, Gather, Split, Resize, Pad...):
  * when their data input is already quantized, their outputs reuse its scale and zero point, so ONNX Runtime drops
- * the Q/DQ pair around them and no requantization error is added.
+ * the Q/DQ pair around them and no requantization error is added. TopK's values are picked the same way (its
+ * indices are not data). A Gather from a constant table quantizes the table itself.
  */
 final class DataMovementQuantizer implements OpQuantizer {
 
@@ -22,6 +23,9 @@ final class DataMovementQuantizer implements OpQuantizer {
     @Override
     public Verdict mark(NodeProto node, int index, QuantizationContext ctx) {
         String x = node.getInput(0);
+        if (node.getOpType().equals("Gather") && ctx.floatConstant(x) != null) {
+            return markTable(node, x, ctx);
+        }
         if (!ctx.plan().isActivation(x)) {
             return Verdict.kept("input '" + x + "' is not quantized, so there are no parameters to reuse");
         }
@@ -38,6 +42,25 @@ final class DataMovementQuantizer implements OpQuantizer {
             }
         }
         return marked ? Verdict.quantized("reuses the input's parameters") : Verdict.kept("output is not float");
+    }
+
+    /**
+     * Gather from a constant table (an embedding): the table is stored as 8-bit integers, quantized per tensor
+     * like an activation, and the rows selected reuse its parameters, so ONNX Runtime gathers the integers and
+     * dequantizes only the rows it picked.
+     */
+    private static Verdict markTable(NodeProto node, String table, QuantizationContext ctx) {
+        QuantizationPlan.Constant marked = ctx.plan().constant(table);
+        if (marked != null && marked.axis() != null) {
+            return Verdict.kept("table '" + table + "' is also a per-channel weight elsewhere");
+        }
+        String y = node.getOutput(0);
+        if (!ctx.index().isFloat(y)) {
+            return Verdict.kept("output is not float");
+        }
+        ctx.readQuantized(table);
+        ctx.plan().shared(y, table);
+        return Verdict.quantized("8-bit table; the gathered rows reuse its parameters");
     }
 
     private static boolean padsWithZero(NodeProto node, QuantizationContext ctx) {

@@ -7,7 +7,8 @@ import io.quantizer.engine.onnx.TensorData;
 
 /**
  * Gemm: quantized A, int8 B per output column (axis 0 when transB, else 1), int32 C when it is a plain
- * per-column bias ([N] or [1, N]; stored as [N], which broadcasts the same). The output is optional like MatMul's: QGemm can produce floats.
+ * per-column bias ([N] or [1, N]; stored as [N], which broadcasts the same); any other C was split into a
+ * following Add by preprocessing ({@link io.quantizer.engine.onnx.GemmBiasSplit}). The output is optional like MatMul's: QGemm can produce floats.
  */
 final class GemmQuantizer implements OpQuantizer {
 
@@ -37,7 +38,8 @@ final class GemmQuantizer implements OpQuantizer {
             return Verdict.kept("C: " + ctx.whyNotConstant(c));
         }
         if (!c.isEmpty() && !plainBias) {
-            return Verdict.kept("C '" + c + "' is not a per-column constant bias with alpha = beta = 1");
+            return Verdict.kept("C '" + c + "' is not a per-column constant bias with alpha = beta = 1 (preprocessing"
+                    + " splits such a C into an Add when B is a constant)");
         }
         ctx.readQuantized(a);
         ctx.weight(b, axis);

@@ -10,7 +10,7 @@ final class OpQuantizerRegistry {
 
     private static final List<String> DATA_MOVEMENT = List.of("Reshape", "Transpose", "Flatten", "Squeeze",
             "Unsqueeze", "Slice", "Gather", "GatherElements", "Resize", "Pad", "MaxPool", "Expand", "Tile",
-            "DepthToSpace", "SpaceToDepth", "Identity");
+            "DepthToSpace", "SpaceToDepth", "Identity", "TopK");
 
     private final Map<String, OpQuantizer> byOpType = new HashMap<>();
 
@@ -22,7 +22,9 @@ final class OpQuantizerRegistry {
         register(new BinaryQuantizer(), "Add", "Mul");
         register(new ActivationFolder(), "Relu", "Clip");
         register(new OwnOutputQuantizer(), "LeakyRelu", "Sigmoid", "AveragePool", "GlobalAveragePool", "Concat");
-        register(new OwnOutputQuantizer(0), "InstanceNormalization", "LayerNormalization");
+        register(new NormalizationQuantizer(), "BatchNormalization", "InstanceNormalization", "LayerNormalization");
+        register(new ArgMaxQuantizer(), "ArgMax", "ArgMin");
+        register(new FloatIslandQuantizer(), "HardSwish", "HardSigmoid", "Div");
         register(new OwnOutputQuantizer(1, 2), "Where");
         register(new SoftmaxQuantizer(), "Softmax");
         register(new DataMovementQuantizer(false), DATA_MOVEMENT.toArray(String[]::new));

@@ -50,8 +50,14 @@ final class QuantParamsTable {
         plan.biases().forEach(this::widenWeightScalesForBias);
     }
 
-    /** Parameters of an activation with parameters of its own (pass {@link QuantizationPlan#root}). */
+    /**
+     * Parameters of an activation with parameters of its own (pass {@link QuantizationPlan#root}); a root that is
+     * a constant quantized like an activation (the table a Gather selects from) gives that constant's parameters.
+     */
     QuantParams activation(String root) {
+        if (constants.containsKey(root)) {
+            return constants.get(root);
+        }
         return activations.computeIfAbsent(root, t -> {
             QuantizationPlan.Activation mark = plan.activation(t);
             if (mark != null && mark.fixed() != null) {
@@ -67,6 +73,10 @@ final class QuantParamsTable {
 
     /** The calibrated range of an activation's root, widened to include zero as quantization does. */
     TensorRange activationRange(String root) {
+        if (constantRanges.containsKey(root)) {
+            TensorRange range = constantRanges.get(root);
+            return new TensorRange(Math.min(0f, range.min()), Math.max(0f, range.max()));
+        }
         QuantizationPlan.Activation mark = plan.activation(root);
         QuantParams p = activation(root);
         if (mark != null && mark.fixed() != null) {

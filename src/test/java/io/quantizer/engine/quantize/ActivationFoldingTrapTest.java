@@ -43,12 +43,20 @@ class ActivationFoldingTrapTest {
     @Test
     void hardswishClipStaysWhenItsAddIsNotQuantizedIntoIt() throws Exception {
         ModelProto fp32 = hardswish(0f);
-        QuantizationOutcome outcome = QuantizeTestSupport.quantize(fp32, QuantizationRecipe.defaults(), samples());
+        // the Add of a constant is quantized by default now; the recipe keeps it float to set the trap
+        QuantizationOutcome outcome = QuantizeTestSupport.quantize(fp32,
+                QuantizeTestSupport.recipe(null, null, List.of("add3"), null), samples());
 
         assertThat(decision(outcome, "add3").quantized()).isFalse();
         assertThat(decision(outcome, "clip").reason()).doesNotContain("folded");
         assertThat(count(outcome.model(), "Clip")).isEqualTo(1);
         assertAccurate(fp32, outcome.model());
+
+        QuantizationOutcome quantizedAdd = QuantizeTestSupport.quantize(fp32, QuantizationRecipe.defaults(), samples());
+        assertThat(decision(quantizedAdd, "add3").quantized()).isTrue();
+        assertThat(decision(quantizedAdd, "clip").reason()).contains("folded into 'add3'");
+        assertThat(count(quantizedAdd.model(), "Clip")).isZero();
+        assertAccurate(fp32, quantizedAdd.model());
     }
 
     @Test
