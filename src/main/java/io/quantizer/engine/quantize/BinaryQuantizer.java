@@ -14,15 +14,15 @@ import io.quantizer.engine.onnx.Opsets;
  * exact range, as QLinearAdd/QLinearMul need. Without this every such node would be a float island paying a
  * DequantizeLinear and a QuantizeLinear. A constant-operand node stays float where ONNX Runtime fuses it in float
  * (its output reaches an Erf/Tanh/Pow/ReduceMean/Sqrt/LayerNormalization within two nodes: GELU, LayerNorm,
- * BiasGelu/SkipLayerNorm inputs), feeds a Softmax (an attention mask: its sentinel would swamp the range) or is a
- * graph output (a final bias: 8 bits would only round what the user reads). So does
+ * BiasGelu/SkipLayerNorm inputs) or is a graph output (a final bias: 8 bits would only round what the user reads);
+ * an attention mask before a Softmax is {@link MaskSentinels}' decision, made before this runs. So does
  * an Add or Mul outside any quantized region (no activation operand already quantized): it would only add error.
  */
 final class BinaryQuantizer implements OpQuantizer {
 
-    /** Operators ONNX Runtime fuses with neighbouring float Add/Mul (GELU, LayerNorm), and Softmax (masks). */
+    /** Operators ONNX Runtime fuses with neighbouring float Add/Mul (GELU, LayerNorm). */
     private static final Set<String> FLOAT_FUSED = Set.of("Erf", "Tanh", "Pow", "ReduceMean", "Sqrt",
-            "LayerNormalization", "Softmax");
+            "LayerNormalization");
     private static final int FUSION_REACH = 2;
 
     @Override

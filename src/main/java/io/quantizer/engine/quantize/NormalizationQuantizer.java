@@ -35,7 +35,7 @@ final class NormalizationQuantizer implements OpQuantizer {
         if (axis == null || !oneDimensional(ctx, scale) || ctx.plan().isConstant(scale)) {
             return Verdict.quantized("input and output quantized; scale and bias kept float");
         }
-        ctx.plan().weight(scale, axis);
+        ctx.weight(scale, axis);
         if (oneDimensional(ctx, bias) && ctx.index().consumers(bias).size() == 1
                 && TensorData.elementCount(ctx.floatConstant(bias)) == TensorData.elementCount(ctx.floatConstant(scale))) {
             ctx.plan().bias(new QuantizationPlan.Bias(index, 2, bias, x, scale));

@@ -162,7 +162,7 @@ class OperatorCoverageTest {
     }
 
     @Test
-    void aConstantOperandStaysFloatBeforeASoftmaxOrAsTheGraphOutput() throws Exception {
+    void aMaskConstantBeforeASoftmaxOrAConstantOperandOfTheGraphOutputStaysFloat() throws Exception {
         ModelProto fp32 = new ModelBuilder().input("x", 1, C, 6, 6).output("y").output("p")
                 .random("wa", 1, 0.5f, C, C, 1, 1).random("final_bias", 2, 0.1f, C, 1, 1)
                 .floats("mask", new long[] {1, 1, 1, 6}, new float[] {0f, 0f, 0f, 0f, -10000f, -10000f})
@@ -172,7 +172,7 @@ class OperatorCoverageTest {
                 .node("bias", "Add", names("a", "final_bias"), names("y")).build();
         QuantizationOutcome outcome = QuantizeTestSupport.quantize(fp32, QuantizationRecipe.defaults(),
                 QuantizeTestSupport.samples("x", 8, -1f, 1f, 1, C, 6, 6));
-        assertThat(decision(outcome, "masked").reason()).contains("reaches Softmax");
+        assertThat(decision(outcome, "masked").reason()).contains("mixes in a mask");
         assertThat(decision(outcome, "bias").reason()).contains("graph output");
         assertThat(outcome.tensors()).extracting(QuantizedTensor::name).doesNotContain("mask", "final_bias");
     }
