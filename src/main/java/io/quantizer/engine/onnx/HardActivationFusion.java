@@ -18,13 +18,17 @@ import ai.onnx.proto.OnnxMl.TensorProto;
  * 14+; below that {@code x * HardSigmoid(x)}), {@code clip(x + 3, 0, 6) / 6} alone becomes HardSigmoid, and
  * {@code x * HardSigmoid(x)} with alpha 1/6 and beta 0.5 becomes HardSwish. ONNX Runtime has no int8 kernel for
  * these, so the decomposed form would leave four float nodes each behind its own DequantizeLinear/QuantizeLinear;
- * fused, one float node pays one conversion. Only exact constants match (3, 0, 6, 1/6 as float, alpha 1/6,
- * beta 0.5), and only chains whose intermediate tensors nobody else reads, so the graph computes the same function.
+ * fused, one float node pays one conversion. Only these constants match (3, 0, 6, 1/6, alpha 1/6, beta 0.5),
+ * equal up to {@link #ROUNDING} relative: exporters write 1/6 as 0.1666667 or 0.16666667, a few float steps from
+ * {@code 1f / 6f}, which moves an output by less than a millionth of its value (int8 steps are a 256th of a range);
+ * and only chains whose intermediate tensors nobody else reads, so the graph computes the same function.
  */
 public final class HardActivationFusion {
 
     private static final long HARD_SWISH_OPSET = 14;
     private static final float SIXTH = 1f / 6f;
+    /** How far a constant may be from the one it stands for: the decimal rounding of exporters' printed 1/6. */
+    static final double ROUNDING = 1e-6;
 
     private final GraphIndex index;
     private final boolean hardSwish;
@@ -63,7 +67,8 @@ public final class HardActivationFusion {
         if (node.getOpType().equals("Add")) {
             matchFromAdd(i, node);
         } else if (node.getOpType().equals("HardSigmoid") && hardSwish
-                && Attributes.getFloat(node, "alpha", 0.2f) == SIXTH && Attributes.getFloat(node, "beta", 0.5f) == 0.5f) {
+                && matches(Attributes.getFloat(node, "alpha", 0.2f), SIXTH)
+                && matches(Attributes.getFloat(node, "beta", 0.5f), 0.5f)) {
             String x = node.getInput(0);
             int mul = onlyConsumer(node.getOutput(0));
             if (mul >= 0 && isProductWith(index.node(mul), node.getOutput(0), x)) {
@@ -193,7 +198,8 @@ public final class HardActivationFusion {
             return false;
         }
         if (node.getInputCount() == 1) {
-            return Attributes.getFloat(node, "min", Float.NaN) == 0f && Attributes.getFloat(node, "max", Float.NaN) == 6f;
+            return Attributes.getFloat(node, "min", Float.NaN) == 0f
+                    && matches(Attributes.getFloat(node, "max", Float.NaN), 6f);
         }
         return node.getInputCount() == 3 && isScalar(node.getInput(1), 0f) && isScalar(node.getInput(2), 6f);
     }
@@ -204,6 +210,10 @@ public final class HardActivationFusion {
                 || TensorData.elementCount(constant) != 1) {
             return false;
         }
-        return TensorData.floats(constant)[0] == value;
+        return matches(TensorData.floats(constant)[0], value);
+    }
+
+    private static boolean matches(float actual, float wanted) {
+        return Math.abs(actual - wanted) <= ROUNDING * Math.abs(wanted);
     }
 }

@@ -62,6 +62,9 @@ class HardActivationFusionTest {
         // x * HardSigmoid(x) with alpha 1/6
         fused(model(14, b -> b.node("hs", "HardSigmoid", names("x"), names("h"), Attributes.ofFloat("alpha", 1f / 6f))
                 .node("mul", "Mul", names("h", "x"), names("y"))), "HardSwish");
+        // alpha as exporters print 1/6 (0.1666667, a few float steps away): the same function within 1e-5
+        fused(model(14, b -> b.node("hs", "HardSigmoid", names("x"), names("h"), Attributes.ofFloat("alpha", 0.1666667f))
+                .node("mul", "Mul", names("h", "x"), names("y"))), "HardSwish");
         // the opset-6 Clip with attributes
         fused(model(10, b -> b.node("add", "Add", names("x", "three"), names("a"))
                 .node("clip", "Clip", names("a"), names("c"), Attributes.ofFloat("min", 0f), Attributes.ofFloat("max", 6f))
