@@ -21,6 +21,7 @@ import io.quantizer.engine.quantize.AttentionMaskTest;
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.engine.recipe.QuantizationRecipe.Calibration;
 import io.quantizer.engine.recipe.QuantizationRecipe.CalibrationMethod;
+import io.quantizer.engine.report.Quality;
 import io.quantizer.engine.report.QuantizationReport;
 import io.quantizer.engine.report.ReportWriter;
 import io.quantizer.engine.report.Summary;
@@ -73,7 +74,7 @@ class QuantizationPipelineTest {
         assertThat(s.evaluation().fp32().sizeBytes()).isEqualTo(Files.size(model));
         assertThat(s.evaluation().quantized().latencyMs().batchN().batchSize()).isEqualTo(64);
         assertThat(s.nodes().quantized()).isNotEmpty();
-        assertThat(s.quality().verdict()).isEqualTo("good");
+        assertThat(s.quality().verdict()).isEqualTo(Quality.Verdict.GOOD);
         assertThat(s.quality().reasons()).isEmpty();
         assertThat(s.warnings()).noneSatisfy(w -> assertThat(w).contains("unusable"));
         assertThat(s.stageSeconds().calibration()).isPositive();
@@ -124,7 +125,7 @@ class QuantizationPipelineTest {
                         dir.resolve("work")), (stage, f) -> { });
 
         Summary s = report.summary();
-        assertThat(s.quality().verdict()).isEqualTo("unusable");
+        assertThat(s.quality().verdict()).isEqualTo(Quality.Verdict.UNUSABLE);
         assertThat(s.quality().reasons()).anySatisfy(r -> assertThat(r).contains("cosine").contains("below 0.90"));
         assertThat(s.warnings().get(0)).startsWith("The int8 model is unusable: ")
                 .contains("percentile calibration").contains("set calibration.method to minmax");
@@ -147,7 +148,7 @@ class QuantizationPipelineTest {
                         dir.resolve("work")), (stage, f) -> { });
 
         Summary s = report.summary();
-        assertThat(s.quality().verdict()).as(s.quality().reasons().toString()).isEqualTo("good");
+        assertThat(s.quality().verdict()).as(s.quality().reasons().toString()).isEqualTo(Quality.Verdict.GOOD);
         assertThat(s.evaluation().outputs().get(0).cosine()).isGreaterThanOrEqualTo(0.99);
         assertThat(s.nodes().keptFloat()).anySatisfy(k -> {
             assertThat(k.opType()).isEqualTo("Softmax");
@@ -182,7 +183,7 @@ class QuantizationPipelineTest {
                         dir.resolve("work")), (stage, f) -> { });
 
         Summary s = report.summary();
-        assertThat(s.quality().verdict()).as(s.quality().reasons().toString()).isEqualTo("good");
+        assertThat(s.quality().verdict()).as(s.quality().reasons().toString()).isEqualTo(Quality.Verdict.GOOD);
         assertThat(s.nodes().keptFloat()).anySatisfy(k -> assertThat(k.opType()).isEqualTo("Softmax"));
     }
 

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 import io.quantizer.engine.calibration.TensorStatistics;
 import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.OutputFidelity;
@@ -23,11 +25,18 @@ import io.quantizer.engine.recipe.QuantizationRecipe;
  * @param verdict {@code good}, {@code degraded} or {@code unusable}
  * @param reasons the thresholds crossed, empty when good
  */
-public record Quality(String verdict, List<String> reasons) {
+public record Quality(Verdict verdict, List<String> reasons) {
 
-    public static final String GOOD = "good";
-    public static final String DEGRADED = "degraded";
-    public static final String UNUSABLE = "unusable";
+    /** An enum, so the contract lists the three values and generated clients get a type to switch on. */
+    public enum Verdict {
+        @JsonProperty("good") GOOD,
+        @JsonProperty("degraded") DEGRADED,
+        @JsonProperty("unusable") UNUSABLE
+    }
+
+    public static final Verdict GOOD = Verdict.GOOD;
+    public static final Verdict DEGRADED = Verdict.DEGRADED;
+    public static final Verdict UNUSABLE = Verdict.UNUSABLE;
     static final double UNUSABLE_COSINE = 0.9;
     static final double UNUSABLE_TOP1_DROP = 0.05;
     private static final int NAMED = 3;
@@ -37,7 +46,7 @@ public record Quality(String verdict, List<String> reasons) {
     }
 
     public boolean unusable() {
-        return UNUSABLE.equals(verdict);
+        return verdict == UNUSABLE;
     }
 
     static Quality of(EvaluationResult e) {
