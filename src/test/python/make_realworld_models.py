@@ -6,7 +6,7 @@ Usage: /usr/bin/python3 src/test/python/make_realworld_models.py OUT_DIR   (torc
 Writes, per model, OUT_DIR/<name>.onnx, OUT_DIR/<name>_calib.npz and OUT_DIR/<name>_eval.npz (arrays named after
 the model inputs, first dimension = samples), calibration/evaluation data for the four corpus models that come
 without any (<corpus model name>_calib.npz / _eval.npz), and OUT_DIR/DONE when everything is there. Deterministic (fixed
-seeds); about a minute on two cores. The Java tests run it into target/; nothing it writes is committed.
+seeds); under a minute on an idle core. The Java tests run it into target/; nothing it writes is committed.
 
 Why the models are trained at all: with random weights every activation is a flat, near-Gaussian blob and a
 6,625-class softmax is nearly uniform, so a calibrator that wrecks a real recognizer (whose few winning logits
@@ -25,7 +25,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-torch.set_num_threads(2)
+# one thread: with two on a busy 2-core box (the build's JVMs running), generation ran 20 to 70 times slower than idle
+torch.set_num_threads(1)
 OPSET = 13
 VOCAB = 6625  # PP-OCR's Chinese dictionary plus blank
 

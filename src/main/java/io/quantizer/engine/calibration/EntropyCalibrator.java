@@ -17,11 +17,11 @@ public final class EntropyCalibrator extends HistogramCalibrator {
      */
     static final double MAX_CLIPPED_SHARE = 0.01;
 
-    private final boolean symmetric;
+    private final int oneSidedLevels;
 
     /**
-     * @param symmetric whether activations are quantized symmetrically: then |x| up to the threshold always gets
-     *                  128 integer levels; otherwise a shifted zero point spreads 256 over the clipped range
+     * @param symmetric whether activations are quantized symmetrically: then one-signed data only uses half the
+     *                  integer levels (128); otherwise a shifted zero point gives it all 256
      */
     public EntropyCalibrator(boolean symmetric) {
         this(symmetric, Histogram.DEFAULT_BINS);
@@ -29,25 +29,13 @@ public final class EntropyCalibrator extends HistogramCalibrator {
 
     EntropyCalibrator(boolean symmetric, int bins) {
         super("entropy", bins);
-        this.symmetric = symmetric;
-    }
-
-    /**
-     * How many integer levels the grid gives to |x| in [0, t] once the range is clipped at ±t. On the asymmetric
-     * grid that depends on the other side: [−0.4, t] (a hardswish output) spends almost all 256 levels on
-     * [0, t], [−t, t] half of them. Counting 128 for every two-signed tensor, as the symmetric method does, makes
-     * the search believe the grid is coarser than it is and clip more than it should.
-     */
-    int levels(ValueExtremes extremes, double t) {
-        if (symmetric) {
-            return 128;
-        }
-        double span = Math.min(-Math.min(0, extremes.min()), t) + Math.min(Math.max(0, extremes.max()), t);
-        return (int) Math.max(128, Math.min(256, Math.round(256 * t / span)));
+        this.oneSidedLevels = symmetric ? 128 : 256;
     }
 
     @Override
     protected TensorRange choose(ValueExtremes extremes) {
+        boolean oneSided = extremes.min() >= 0 || extremes.max() <= 0;
+        int levels = oneSided ? oneSidedLevels : 128;
         long[] magnitudes = histogram.magnitudes();
         int occupied = magnitudes.length;
         while (occupied > 0 && magnitudes[occupied - 1] == 0) {
@@ -58,32 +46,27 @@ public final class EntropyCalibrator extends HistogramCalibrator {
             factor *= 2;
         }
         double[] fine = merge(magnitudes, occupied, factor);
-        double binWidth = factor * histogram.width();
-        if (fine.length <= levels(extremes, fine.length * binWidth)) {
+        if (fine.length <= levels) {
             return clip(extremes, extremes.maxAbs());
         }
         double[] tail = new double[fine.length + 1];
         for (int j = fine.length - 1; j >= 0; j--) {
             tail[j] = tail[j + 1] + fine[j];
         }
-        int first = 128;
+        int first = levels;
         while (first < fine.length && tail[first] > MAX_CLIPPED_SHARE * tail[0]) {
             first++;
         }
         int best = fine.length;
         double bestDivergence = Double.POSITIVE_INFINITY;
         for (int i = first; i <= fine.length; i++) {
-            int levels = levels(extremes, i * binWidth);
-            if (i < levels) {
-                continue;
-            }
             double d = divergence(fine, i, levels, tail[i]);
             if (d < bestDivergence) {
                 bestDivergence = d;
                 best = i;
             }
         }
-        double threshold = Math.min(extremes.maxAbs(), best * binWidth);
+        double threshold = Math.min(extremes.maxAbs(), best * factor * histogram.width());
         return clip(extremes, threshold);
     }
 

@@ -25,7 +25,7 @@ class ClippingRuleTest {
 
     /**
      * Per time step, as a trained CTC head's logits: losers around −9.5 (σ 1.5), one winner in [16, 22] and a
-     * runner-up 5 to 8 below it (a look-alike glyph), so the winner's probability is about 0.999.
+     * runner-up 3 to 5 below it (a look-alike glyph), so the winner's probability is 0.95 to 0.99.
      */
     private static float[] ctcLogits() {
         Random random = new Random(3);
@@ -35,7 +35,7 @@ class ClippingRuleTest {
                 logits[t * CLASSES + c] = (float) (-9.5 + 1.5 * random.nextGaussian());
             }
             float winner = 16 + 6 * random.nextFloat();
-            logits[t * CLASSES + random.nextInt(CLASSES)] = winner - 5 - 3 * random.nextFloat();
+            logits[t * CLASSES + random.nextInt(CLASSES)] = winner - 3 - 2 * random.nextFloat();
             logits[t * CLASSES + random.nextInt(CLASSES)] = winner;
         }
         return logits;
@@ -91,13 +91,14 @@ class ClippingRuleTest {
     @Test
     void aDistributionCalibratorClipsTheRareWinnersOfAWideSoftmaxAndFlattensIt() {
         float[] logits = ctcLogits();
-        // winners and runners-up are 2 in 6,625 values: 99.99 % of |x| leaves most winners out
-        TensorRange free = calibrate(() -> new PercentileCalibrator(99.99), Clipping.BOTH_TAILS, logits);
-        assertThat(free.max()).isLessThan(20f);
-        double clipped = softmaxCosine(logits, free);
-        double full = softmaxCosine(logits, new TensorRange(min(logits), max(logits)));
-        assertThat(full).isGreaterThan(0.999);
-        assertThat(clipped).isLessThan(full - 0.01);
+        // winners and runners-up are 2 in 6,625 values: 99.9 % of |x| ends inside the losers' crowd, so winners
+        // and runners-up saturate together and the softmax can no longer tell them apart
+        TensorRange free = calibrate(() -> new PercentileCalibrator(99.9), Clipping.BOTH_TAILS, logits);
+        assertThat(free.max()).isLessThan(16f);
+        assertThat(softmaxCosine(logits, free)).isLessThan(0.95);
+        assertThat(softmaxCosine(logits, new TensorRange(min(logits), max(logits)))).isGreaterThan(0.999);
+        TensorRange kept = calibrate(() -> new PercentileCalibrator(99.9), Clipping.LOWER_TAIL, logits);
+        assertThat(softmaxCosine(logits, kept)).isGreaterThan(0.999);
     }
 
     @Test
@@ -119,25 +120,6 @@ class ClippingRuleTest {
         assertThat(lower.min()).isGreaterThan(-100f);
         TensorRange none = calibrate(() -> new PercentileCalibrator(99.99), Clipping.NONE, logits);
         assertThat(none).isEqualTo(new TensorRange(-1000f, max(logits)));
-    }
-
-    @Test
-    void entropyCountsTheLevelsTheAsymmetricGridGivesAOneSidedlyNegativeTensor() {
-        // a hardswish output: down to −0.375, a long positive tail; uint8 gives [0, t] almost all 256 levels
-        Random random = new Random(1);
-        float[] x = new float[1_000_000];
-        for (int i = 0; i < x.length; i++) {
-            double v = 2 * random.nextGaussian() + 1;
-            x[i] = (float) (v * Math.min(Math.max(v + 3, 0), 6) / 6);
-        }
-        EntropyCalibrator asymmetric = new EntropyCalibrator(false);
-        assertThat(asymmetric.levels(ValueExtremes.of(FloatBuffer.wrap(x)), 8)).isGreaterThan(250);
-        asymmetric.update(FloatBuffer.wrap(x));
-        EntropyCalibrator symmetric = new EntropyCalibrator(true);
-        symmetric.update(FloatBuffer.wrap(x));
-        // finer levels make clipping buy less: the asymmetric search keeps more of the tail
-        assertThat(asymmetric.range().max()).isGreaterThan(symmetric.range().max());
-        assertThat(asymmetric.statistics().clippedFraction()).isLessThan(symmetric.statistics().clippedFraction());
     }
 
     @Test
