@@ -45,6 +45,19 @@ class RealWorldModelsTest {
         }
     }
 
+    /** The detector (FPN Resize, ConvTranspose), angle classifier, stateful LSTM VAD and fixed-batch wake-word head. */
+    @Test
+    void theOtherFamiliesQuantizeWithTheDefaultRecipeAndStayClose() throws Exception {
+        for (String name : java.util.List.of("ocr_det", "ocr_cls", "vad_lstm", "wakeword")) {
+            QuantizationReport report = run(name, CalibrationMethod.MINMAX);
+            double cosine = cosine(report);
+            System.err.printf("%s: cosine %.5f, %d nodes quantized%n", name, cosine,
+                    report.summary().nodes().quantized().size());
+            assertThat(report.summary().nodes().quantized()).as(name).isNotEmpty();
+            assertThat(cosine).as(name).isGreaterThanOrEqualTo(0.99);
+        }
+    }
+
     private QuantizationReport run(String name, CalibrationMethod method) throws Exception {
         QuantizationRecipe recipe = new QuantizationRecipe(null, null, null, null, null, null,
                 new QuantizationRecipe.Calibration(method, null, null, null, null), null, null);
