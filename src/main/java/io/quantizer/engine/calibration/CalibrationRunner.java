@@ -69,7 +69,8 @@ public final class CalibrationRunner {
         }
         Supplier<Calibrator> make = Calibrators.forRecipe(recipe);
         Map<String, Calibrator> calibrators = new LinkedHashMap<>();
-        tensors.forEach(t -> calibrators.put(t, make.get()));
+        Map<String, Clipping> clipping = ClippingRule.forTensors(model.getGraph(), tensors);
+        tensors.forEach(t -> calibrators.put(t, make.get().limitedTo(clipping.get(t))));
 
         boolean extremesOnly = Calibrators.needsOnlyExtremes(recipe);
         try (NumpyDataset dataset = NumpyDataset.open(data);

