@@ -10,14 +10,20 @@ interface OpQuantizer {
 
     Verdict mark(NodeProto node, int index, QuantizationContext context);
 
-    record Verdict(boolean quantized, String reason) {
+    /** @param computesFloat false for nodes with no float arithmetic to quantize (shape and integer math) */
+    record Verdict(boolean quantized, boolean computesFloat, String reason) {
 
         static Verdict quantized(String reason) {
-            return new Verdict(true, reason);
+            return new Verdict(true, true, reason);
         }
 
         static Verdict kept(String reason) {
-            return new Verdict(false, reason);
+            return new Verdict(false, true, reason);
+        }
+
+        /** A node that does no float arithmetic: neither quantized nor a float node left behind. */
+        static Verdict noFloatMath(String reason) {
+            return new Verdict(false, false, reason);
         }
     }
 }

@@ -135,7 +135,8 @@ public final class QdqQuantizer {
             context.at(i);
             OpQuantizer.Verdict verdict = opset < MIN_QDQ_OPSET ? OpQuantizer.Verdict.kept("opset below 10")
                     : decide(node, i, index, context);
-            decisions.add(new NodeDecision(node.getName(), node.getOpType(), verdict.quantized(), verdict.reason()));
+            decisions.add(new NodeDecision(node.getName(), node.getOpType(), verdict.quantized(),
+                    verdict.computesFloat(), verdict.reason()));
         }
         plan.dropUnreadOptionalOutputs();
         return new Marking(index, plan, decisions, notes);
@@ -154,12 +155,12 @@ public final class QdqQuantizer {
             return OpQuantizer.Verdict.kept("operator of domain '" + node.getDomain() + "' has no int8 implementation");
         }
         if (SHAPE_READERS.contains(node.getOpType())) {
-            return OpQuantizer.Verdict.kept("reads only the shape of its input");
+            return OpQuantizer.Verdict.noFloatMath("reads only the shape of its input");
         }
         boolean touchesFloat = node.getInputList().stream().anyMatch(index::isFloat)
                 || node.getOutputList().stream().anyMatch(index::isFloat);
         if (!touchesFloat) {
-            return OpQuantizer.Verdict.kept("not a float computation");
+            return OpQuantizer.Verdict.noFloatMath("not a float computation");
         }
         String sentinel = sentinelTouching(node, index, context);
         if (sentinel != null) {

@@ -24,10 +24,13 @@ public final class ReportBuilder {
         List<String> quantized = new ArrayList<>();
         List<String> quantizedOpTypes = new ArrayList<>();
         List<Summary.KeptFloat> keptFloat = new ArrayList<>();
+        List<String> noFloatMath = new ArrayList<>();
         for (NodeDecision node : outcome.nodes()) {
             if (node.quantized()) {
                 quantized.add(node.nodeName());
                 quantizedOpTypes.add(node.opType());
+            } else if (!node.computesFloat()) {
+                noFloatMath.add(node.nodeName());
             } else {
                 keptFloat.add(new Summary.KeptFloat(node.nodeName(), node.opType(), node.reason()));
             }
@@ -43,7 +46,7 @@ public final class ReportBuilder {
             warnings.add(quality.warning(full, calibration.statistics(), tensors, quantizedOpTypes));
         }
         warnings.addAll(Warnings.of(evaluation, keptFloat, calibration.statistics()));
-        Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat), seconds,
+        Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat, noFloatMath), seconds,
                 machine, warnings);
         Details.CalibrationRun run = new Details.CalibrationRun(
                 full.calibration().method().name().toLowerCase(java.util.Locale.ROOT), calibration.sampleCount(),

@@ -18,11 +18,16 @@ public record Summary(QuantizedModel quantizedModel, Quality quality, Evaluation
     public record QuantizedModel(String sha256, long sizeBytes) {
     }
 
-    /** Names of the nodes that run in int8, and the ones that stayed fp32 with the reason. */
-    public record Nodes(List<String> quantized, List<KeptFloat> keptFloat) {
+    /**
+     * Names of the nodes that run in int8, the ones that stayed fp32 with the reason, and the ones with no float
+     * arithmetic to quantize (shape and integer math: Shape, Gather of indices, Concat of dims...), which are
+     * counted in neither of the first two.
+     */
+    public record Nodes(List<String> quantized, List<KeptFloat> keptFloat, List<String> noFloatMath) {
         public Nodes {
             quantized = List.copyOf(quantized);
             keptFloat = List.copyOf(keptFloat);
+            noFloatMath = List.copyOf(noFloatMath);
         }
     }
 

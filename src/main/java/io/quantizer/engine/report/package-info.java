@@ -27,7 +27,8 @@
  *       "classificationOutput": "logits"
  *     },
  *     "nodes": { "quantized": ["conv1", ...],
- *                "keptFloat": [ { "name": "lstm", "opType": "LSTM", "reason": "no int8 kernel" } ] },
+ *                "keptFloat": [ { "name": "lstm", "opType": "LSTM", "reason": "no int8 kernel" } ],
+ *                "noFloatMath": ["shape_of_x", ...] },         // shape/integer math: nothing to quantize
  *     "stageSeconds": { "preparation": 0.3, "calibration": 1.2, "quantization": 0.1, "evaluation": 4.0 },
  *     "machine": { "cpuModel": "...", "logicalProcessors": 2, "intraOpThreads": 2, "os": "Linux 6.1",
  *                  "avx2": true, "avx512Vnni": true, "avxVnni": false, "amx": false,

@@ -217,6 +217,25 @@ class OperatorCoverageTest {
     }
 
     @Test
+    void shapeArithmeticIsNeitherQuantizedNorCountedAsFloatLeftBehind() throws Exception {
+        ModelProto fp32 = region(13, b -> b.int64s("flat", 1, -1).int64s("first", 0).int64s("rest", C, 6, 6)
+                .node("flatten", "Reshape", names("a", "flat"), names("f"))
+                .node("shape", "Shape", names("a"), names("s"))
+                .node("batch", "Gather", names("s", "first"), names("n"))
+                .node("dims", "Concat", names("n", "rest"), names("d"), Attributes.ofInt("axis", 0))
+                .node("op", "Reshape", names("f", "d"), names("m")));
+        QuantizationOutcome outcome = check(fp32, 0.99);
+        for (String node : List.of("shape", "batch", "dims")) {
+            assertThat(decision(outcome, node).quantized()).as(node).isFalse();
+            assertThat(decision(outcome, node).computesFloat()).as(node).isFalse();
+        }
+        for (String node : List.of("flatten", "op")) {
+            assertThat(decision(outcome, node).computesFloat()).as(node).isTrue();
+            assertThat(decision(outcome, node).quantized()).as(node).isTrue();
+        }
+    }
+
+    @Test
     void topKValuesReuseTheInputParametersAndArgMaxReadsItQuantized() throws Exception {
         ModelProto fp32 = region(13, b -> b.int64s("k", C)
                 .node("op", "TopK", names("a", "k"), names("m", "order"), Attributes.ofInt("axis", 1))
