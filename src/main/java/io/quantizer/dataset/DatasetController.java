@@ -52,10 +52,13 @@ class DatasetController {
                     + "format 1.0-3.0, either byte order, bool/int/uint/float16/32/64. Uploading the same bytes "
                     + "again creates a new data set that shares the stored object.")
     @ApiResponse(responseCode = "201", description = "Stored; Location names the new data set")
-    @ApiResponse(responseCode = "413", description = "Larger than quantizer.upload.max-size",
+    @ApiResponse(responseCode = "413", description = "File over quantizer.upload.max-size, or the name part "
+            + "over quantizer.api.max-json-size",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "422", description = "Not a usable data set (details in the problem)",
+    @ApiResponse(responseCode = "422", description = "Not a usable data set (details in the problem): e.g. a .npz whose zip directory declares more than "
+            + "quantizer.datasets.npz.max-entries entries, an array with a 0 in a dimension after the first, or a "
+            + "shape whose data is not in the file",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<DatasetDetails> upload(

@@ -69,6 +69,10 @@ class JobController {
     @ApiResponse(responseCode = "422", description = "Unknown model or data set, inputs or constantInputs that do "
             + "not fit the model, a recipe value that is not supported, or an Idempotency-Key reused for another "
             + "request", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(responseCode = "413", description = "The JSON body, or the multipart form's text parts (recipe) "
+            + "together, over quantizer.api.max-json-size (64KB by default); an uploaded file over "
+            + "quantizer.upload.max-size", content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = PROBLEM)))
     ResponseEntity<JobView> submit(@RequestBody JobRequest request,
                                    @Parameter(description = "makes retries of this request safe")
                                    @RequestHeader(name = IDEMPOTENCY_KEY, required = false) String idempotencyKey) {

@@ -50,10 +50,12 @@ class ModelController {
                     + "weights) and returns its signature. Uploading the same bytes again creates a new model that "
                     + "shares the stored object. Models with external data are refused.")
     @ApiResponse(responseCode = "201", description = "Stored; Location names the new model")
-    @ApiResponse(responseCode = "413", description = "Larger than quantizer.upload.max-size",
+    @ApiResponse(responseCode = "413", description = "File over quantizer.upload.max-size, or the name part "
+            + "over quantizer.api.max-json-size",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
-    @ApiResponse(responseCode = "422", description = "Not a usable ONNX model (details in the problem)",
+    @ApiResponse(responseCode = "422", description = "Not a usable ONNX model (details in the problem), or its graph over a quantizer.models.onnx.* limit "
+            + "(inputs, outputs, dims per tensor, nodes, operator types, name length), which the problem names",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<ModelDetails> upload(

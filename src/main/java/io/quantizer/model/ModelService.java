@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
@@ -22,6 +23,7 @@ import io.quantizer.system.PageResponse;
 
 /** Uploading, listing, reading and deleting models. Other features look models up through {@link #find}. */
 @Service
+@EnableConfigurationProperties(ModelProperties.class)
 public class ModelService {
 
     static final String RESOURCE = "Model";
@@ -29,13 +31,15 @@ public class ModelService {
 
     private final ModelRepository models;
     private final CatalogUploads uploads;
-    private final OnnxMetadataReader reader = new OnnxMetadataReader();
+    private final OnnxMetadataReader reader;
     private final ObjectProvider<ModelUsage> usages;
 
-    ModelService(ModelRepository models, CatalogUploads uploads, ObjectProvider<ModelUsage> usages) {
+    ModelService(ModelRepository models, CatalogUploads uploads, ObjectProvider<ModelUsage> usages,
+                 ModelProperties properties) {
         this.models = models;
         this.uploads = uploads;
         this.usages = usages;
+        this.reader = new OnnxMetadataReader(properties.limits());
     }
 
     /** Validates and stores an uploaded .onnx; a file that is not a usable model is refused with 422. */

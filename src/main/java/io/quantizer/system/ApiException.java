@@ -73,5 +73,10 @@ public abstract class ApiException extends ErrorResponseException {
             super(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Upload too large",
                     "The upload exceeds the limit of " + limitBytes + " bytes (quantizer.upload.max-size).");
         }
+
+        /** A body other than an uploaded file over its own cap; {@code detail} names the cap. */
+        public PayloadTooLarge(String detail) {
+            super(HttpStatus.CONTENT_TOO_LARGE, "payload-too-large", "Request body too large", detail);
+        }
     }
 }

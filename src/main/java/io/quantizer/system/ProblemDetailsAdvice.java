@@ -7,6 +7,7 @@ import java.util.stream.Collectors;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.apache.tomcat.util.http.fileupload.impl.SizeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.TypeMismatchException;
@@ -45,9 +46,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
 
     private final long maxUploadBytes;
+    private final ApiProperties api;
 
-    ProblemDetailsAdvice(UploadProperties upload) {
+    ProblemDetailsAdvice(UploadProperties upload, ApiProperties api) {
         this.maxUploadBytes = upload.maxSize().toBytes();
+        this.api = api;
     }
 
     @ExceptionHandler(MultipartException.class)
@@ -73,8 +76,15 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleMaxUploadSizeExceededException(MaxUploadSizeExceededException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest web) {
-        return handleExceptionInternal(ex, new ApiException.PayloadTooLarge(maxUploadBytes).getBody(), headers,
-                HttpStatus.CONTENT_TOO_LARGE, web);
+        // a file over the upload cap fails with the parser's SizeException; without one, Tomcat stopped reading
+        // the text parts (form fields) at its maxPostSize, which is quantizer.api.max-json-size
+        boolean fileTooLarge = false;
+        for (Throwable cause = ex; cause != null && !fileTooLarge; cause = cause.getCause()) {
+            fileTooLarge = cause instanceof SizeException;
+        }
+        ApiException tooLarge = !fileTooLarge ? api.tooLarge("The multipart text parts (form fields) together are")
+                : new ApiException.PayloadTooLarge(maxUploadBytes);
+        return handleExceptionInternal(ex, tooLarge.getBody(), headers, HttpStatus.CONTENT_TOO_LARGE, web);
     }
 
     @Override

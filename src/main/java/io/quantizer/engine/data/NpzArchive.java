@@ -25,8 +25,12 @@ final class NpzArchive {
     private NpzArchive() {
     }
 
-    /** Opens the archive; the caller owns (closes) the returned zip file. */
-    static ZipFile openZip(Path file) throws IOException {
+    /**
+     * Opens the archive after checking what its end-of-central-directory record declares (entry count, where the
+     * directory lies), so a directory of a million entries is never loaded; the caller owns the returned zip file.
+     */
+    static ZipFile openZip(Path file, NpzLimits limits) throws IOException {
+        ZipDirectory.check(file, limits);
         try {
             return new ZipFile(file.toFile());
         } catch (ZipException e) {

@@ -53,7 +53,7 @@ public final class NumpyDataset implements AutoCloseable {
             return new NumpyDataset(DatasetFormat.NPY, null, List.of(npyEntry(file)));
         }
         if (startsWith(start, ZIP_LOCAL) || startsWith(start, ZIP_EMPTY)) {
-            ZipFile zip = NpzArchive.openZip(file);
+            ZipFile zip = NpzArchive.openZip(file, limits);
             try {
                 return new NumpyDataset(DatasetFormat.NPZ, zip, NpzArchive.entries(zip, limits));
             } catch (IOException | RuntimeException e) {
@@ -138,6 +138,14 @@ public final class NumpyDataset implements AutoCloseable {
                 throw new DatasetFormatException("the arrays disagree on the number of samples (the first "
                         + "dimension): " + first.where() + " has " + first.header().sampleCount() + ", "
                         + array.where() + " has " + header.sampleCount());
+            }
+            long[] dims = header.shape();
+            for (int d = 1; d < dims.length; d++) {
+                if (dims[d] == 0) {
+                    // such an array holds no data whatever its first dimension claims, so that count proves nothing
+                    throw new DatasetFormatException(array.where() + " has shape " + header + " with 0 in dimension "
+                            + d + ": its samples hold no values; every dimension after the first must be at least 1");
+                }
             }
             List<Long> shape = new ArrayList<>();
             for (long dim : header.shape()) {

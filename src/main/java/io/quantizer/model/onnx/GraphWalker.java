@@ -27,6 +27,8 @@ final class GraphWalker {
     private static final int GRAPH_SPARSE_INITIALIZER = 15;
 
     private final WireReader wire;
+    private final OnnxLimits limits;
+    private long nodeCount;
     private final Map<String, Long> operatorCounts = new TreeMap<>();
     private long parameterCount;
     /** The top-level graph's signature parts; subgraphs have inputs and outputs too, but they are internal. */
@@ -34,8 +36,9 @@ final class GraphWalker {
     private final List<OnnxMl.ValueInfoProto> outputs = new ArrayList<>();
     private final Set<String> initializerNames = new HashSet<>();
 
-    GraphWalker(WireReader wire) {
+    GraphWalker(WireReader wire, OnnxLimits limits) {
         this.wire = wire;
+        this.limits = limits;
     }
 
     /** Reads one graph at nesting {@code depth} (0 = the model's graph); the caller has read its tag. */
@@ -62,9 +65,12 @@ final class GraphWalker {
                 }
                 case GRAPH_INPUT, GRAPH_OUTPUT -> {
                     if (top) {
-                        OnnxMl.ValueInfoProto info = wire.readSmall(t, OnnxMl.ValueInfoProto.newBuilder(),
-                                "graph input/output").build();
-                        (WireReader.field(t) == GRAPH_INPUT ? inputs : outputs).add(info);
+                        boolean input = WireReader.field(t) == GRAPH_INPUT;
+                        List<OnnxMl.ValueInfoProto> list = input ? inputs : outputs;
+                        // checked before parsing another one, so a million declared inputs cost one over the cap
+                        OnnxLimits.check(list.size() + 1L, input ? limits.maxInputs() : limits.maxOutputs(),
+                                input ? "graph inputs" : "graph outputs", input ? "max-inputs" : "max-outputs");
+                        list.add(valueInfo(t));
                     } else {
                         wire.skip(t);
                     }
@@ -75,7 +81,38 @@ final class GraphWalker {
         wire.exit(outer);
     }
 
+    /** A graph input or output, parsed whole (it is small) and checked against the limits. */
+    private OnnxMl.ValueInfoProto valueInfo(int tag) throws IOException {
+        OnnxMl.ValueInfoProto info = wire.readSmall(tag, OnnxMl.ValueInfoProto.newBuilder(), "graph input/output")
+                .build();
+        checkName(info.getNameBytes().size(), "graph input/output name");
+        if (info.getType().hasTensorType() && info.getType().getTensorType().hasShape()) {
+            OnnxMl.TensorShapeProto shape = info.getType().getTensorType().getShape();
+            if (shape.getDimCount() > limits.maxDims()) {
+                throw new OnnxFormatException("the model's input/output '" + shortName(info.getName()) + "' has "
+                        + shape.getDimCount() + " dimensions, more than " + limits.maxDims() + ", the limit "
+                        + "(quantizer.models.onnx.max-dims)");
+            }
+            for (OnnxMl.TensorShapeProto.Dimension dim : shape.getDimList()) {
+                checkName(dim.getDimParamBytes().size(), "dimension name");
+            }
+        }
+        return info;
+    }
+
+    private void checkName(int bytes, String what) {
+        if (bytes > limits.maxNameBytes()) {
+            throw new OnnxFormatException("the model's " + what + " is " + bytes + " bytes long, more than "
+                    + limits.maxNameBytes() + ", the limit (quantizer.models.onnx.max-name-bytes)");
+        }
+    }
+
+    private static String shortName(String name) {
+        return name.length() <= 64 ? name : name.substring(0, 64) + "...";
+    }
+
     private void node(int tag, int depth) throws IOException {
+        OnnxLimits.check(++nodeCount, limits.maxNodes(), "nodes", "max-nodes");
         String opType = "";
         String domain = "";
         String name = "";
@@ -96,6 +133,8 @@ final class GraphWalker {
         }
         boolean defaultDomain = domain.isEmpty() || domain.equals("ai.onnx");
         operatorCounts.merge(defaultDomain ? opType : domain + ":" + opType, 1L, Long::sum);
+        OnnxLimits.check(operatorCounts.size(), limits.maxOperatorTypes(), "distinct operator types",
+                "max-operator-types");
         if (defaultDomain && opType.equals("Constant")) {
             parameterCount += constantFloats;
         }

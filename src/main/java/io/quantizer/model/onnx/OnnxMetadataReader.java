@@ -16,7 +16,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * Reads an untrusted ONNX model's metadata (signature, opsets, producer, parameter and operator counts) from a
  * stream without materialising it: small messages are parsed whole, tensors only at the wire level with their
  * data skipped, so a 1 GB model needs a few megabytes of heap. Never touches ONNX Runtime and never follows
- * external-data paths. Thread-safe (stateless).
+ * external-data paths. What a graph may declare is capped by {@link OnnxLimits}. Thread-safe (stateless).
  */
 public final class OnnxMetadataReader {
 
@@ -33,6 +33,16 @@ public final class OnnxMetadataReader {
     private static final int GRAPH = 7;
     private static final int OPSET_IMPORT = 8;
 
+    private final OnnxLimits limits;
+
+    public OnnxMetadataReader() {
+        this(OnnxLimits.DEFAULTS);
+    }
+
+    public OnnxMetadataReader(OnnxLimits limits) {
+        this.limits = limits;
+    }
+
     public OnnxModelInfo read(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_MODEL_BYTES) {
@@ -48,7 +58,7 @@ public final class OnnxMetadataReader {
         CodedInputStream coded = CodedInputStream.newInstance(stream, BUFFER_BYTES);
         coded.setSizeLimit(Integer.MAX_VALUE);
         coded.setRecursionLimit(RECURSION_LIMIT);
-        WireReader wire = new WireReader(coded);
+        WireReader wire = new WireReader(coded, limits.maxNameBytes());
         try {
             return readModel(wire);
         } catch (InvalidProtocolBufferException e) {
@@ -87,7 +97,7 @@ public final class OnnxMetadataReader {
                     if (graph != null) {
                         throw new OnnxFormatException("not a valid ONNX model: it holds two main graphs");
                     }
-                    graph = new GraphWalker(wire);
+                    graph = new GraphWalker(wire, limits);
                     graph.graph(t, 0);
                 }
                 default -> wire.skip(t);

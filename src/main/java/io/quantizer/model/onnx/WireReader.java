@@ -13,8 +13,6 @@ import com.google.protobuf.WireFormat;
  */
 final class WireReader {
 
-    /** Names (op types, domains, tensor names) longer than this are not from a sane exporter. */
-    static final int MAX_NAME_BYTES = 64 * 1024;
     /** Messages parsed whole (value infos, opset ids) must stay small; weights are never parsed whole. */
     static final int MAX_SMALL_MESSAGE_BYTES = 16 * 1024 * 1024;
 
@@ -22,9 +20,12 @@ final class WireReader {
             + "truncated upload, or not an .onnx file at all)";
 
     private final CodedInputStream in;
+    /** Names (op types, domains, tensor names) longer than this are not from a sane exporter. */
+    private final int maxNameBytes;
 
-    WireReader(CodedInputStream in) {
+    WireReader(CodedInputStream in, int maxNameBytes) {
         this.in = in;
+        this.maxNameBytes = maxNameBytes;
     }
 
     /** The next tag, or 0 at the end of the current message (the pushed limit). */
@@ -51,9 +52,9 @@ final class WireReader {
 
     String readName(int tag, String what) throws IOException {
         int length = readLength(tag, what);
-        if (length > MAX_NAME_BYTES) {
-            throw new OnnxFormatException("the model's " + what + " is " + length + " bytes long; at most "
-                    + MAX_NAME_BYTES + " are accepted");
+        if (length > maxNameBytes) {
+            throw new OnnxFormatException("the model's " + what + " is " + length + " bytes long, more than "
+                    + maxNameBytes + ", the limit (quantizer.models.onnx.max-name-bytes)");
         }
         return new String(in.readRawBytes(length), StandardCharsets.UTF_8);
     }

@@ -191,12 +191,87 @@ class NumpyDatasetTest {
         Path file = npz(arrays);
 
         assertThatThrownBy(() -> NumpyDataset.open(file, new NpzLimits(4, 1 << 20, 100, 0)))
-                .hasMessageContaining("more than 4 entries");
+                .hasMessageContaining("declares 5 entries, more than 4 entries");
         assertThatThrownBy(() -> NumpyDataset.open(file, new NpzLimits(10, 4000, 100, 0)))
                 .hasMessageContaining("more than 4000 bytes");
         try (NumpyDataset dataset = NumpyDataset.open(file, new NpzLimits(5, 1 << 20, 100, 0))) {
             assertThat(dataset.description().tensors()).hasSize(5);
         }
+    }
+
+    @Test
+    void refusesAnArchiveOfAHundredThousandEntriesFromItsDirectoryRecordAlone() throws IOException {
+        Path file = dir.resolve("many.npz");
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(
+                new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16))) {
+            for (int i = 0; i < 100_000; i++) {
+                zip.putNextEntry(new java.util.zip.ZipEntry("a" + i + ".npy"));
+                zip.closeEntry();
+            }
+        }
+
+        // more than 65,535 entries: the count is only in the zip64 record, which is read too
+        assertThatThrownBy(() -> NumpyDataset.open(file))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("declares 100000 entries, more than 1024 entries")
+                .hasMessageContaining("quantizer.datasets.npz.max-entries");
+    }
+
+    @Test
+    void refusesACentralDirectoryThatCannotLieInsideTheFile() throws IOException {
+        byte[] valid = Files.readAllBytes(npz(Map.of("x.npy", NumpyFixtures.float32(new float[4], 4))));
+        int eocd = valid.length - 22;
+        assertThat(java.nio.ByteBuffer.wrap(valid, eocd, 4).order(ByteOrder.LITTLE_ENDIAN).getInt())
+                .isEqualTo(0x06054b50);
+
+        byte[] farOffset = valid.clone();
+        java.nio.ByteBuffer.wrap(farOffset).order(ByteOrder.LITTLE_ENDIAN).putInt(eocd + 16, 0x7FFF0000);
+        Path outside = Files.write(dir.resolve("outside.npz"), farOffset);
+        assertThatThrownBy(() -> NumpyDataset.open(outside))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("does not lie inside the " + valid.length + "-byte file");
+
+        byte[] moreEntries = valid.clone();
+        java.nio.ByteBuffer.wrap(moreEntries).order(ByteOrder.LITTLE_ENDIAN).putShort(eocd + 10, (short) 900);
+        Path crowded = Files.write(dir.resolve("crowded.npz"), moreEntries);
+        assertThatThrownBy(() -> NumpyDataset.open(crowded))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("cannot hold the 900 entries it declares");
+
+        Path cut = Files.write(dir.resolve("cut.npz"), Arrays.copyOf(valid, eocd));
+        assertThatThrownBy(() -> NumpyDataset.open(cut))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("no end of central directory record");
+    }
+
+    @Test
+    void refusesArraysWhoseSamplesHoldNoValuesWhateverTheirSampleCount() throws IOException {
+        // 10^18 samples of shape (0, 28, 28): zero bytes of data, so the header alone "proves" the count
+        byte[] hollow = NumpyFixtures.npy("<f4", new long[] {1_000_000_000_000_000_000L, 0, 28, 28}, false, 1,
+                new byte[0]);
+        Path npz = npz(Map.of("input.npy", hollow));
+        assertThatThrownBy(() -> NumpyDataset.open(npz))
+                .isInstanceOf(DatasetFormatException.class)
+                .hasMessageContaining("array 'input' has shape")
+                .hasMessageContaining("0 in dimension 1")
+                .hasMessageContaining("every dimension after the first must be at least 1");
+        Path npy = Files.write(dir.resolve("hollow.npy"), hollow);
+        assertThatThrownBy(() -> NumpyDataset.open(npy)).hasMessageContaining("0 in dimension 1");
+    }
+
+    @Test
+    void refusesSampleCountsTheFileCannotHold() throws IOException {
+        Path overflow = npz(Map.of("x.npy",
+                NumpyFixtures.npy("<f4", new long[] {1L << 40, 1L << 20, 1L << 10}, false, 1, new byte[16])));
+        assertThatThrownBy(() -> NumpyDataset.open(overflow)).hasMessageContaining("is too large");
+
+        // a plausible shape whose data is not in the entry: the header's size must be the entry's real size
+        Path claims = npz(Map.of("x.npy",
+                NumpyFixtures.npy("<f4", new long[] {1_000_000_000L, 28, 28}, false, 1, new byte[16])));
+        assertThatThrownBy(() -> NumpyDataset.open(claims)).hasMessageContaining("promises");
+        Path npy = Files.write(dir.resolve("claims.npy"),
+                NumpyFixtures.npy("<f4", new long[] {1_000_000_000L, 28, 28}, false, 1, new byte[16]));
+        assertThatThrownBy(() -> NumpyDataset.open(npy)).hasMessageContaining("truncated");
     }
 
     @Test

@@ -226,6 +226,57 @@ class OnnxMetadataReaderTest {
     }
 
     @Test
+    void refusesAGraphOfAMillionInputsAfterReadingOneMoreThanTheCap(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws IOException {
+        java.nio.file.Path file = ManyInputsModel.write(dir.resolve("million.onnx"), 1_000_000);
+        com.sun.management.ThreadMXBean threads =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        assertThatThrownBy(() -> reader.read(file))
+                .isInstanceOf(OnnxFormatException.class)
+                .hasMessageContaining("more than 10000 graph inputs")
+                .hasMessageContaining("quantizer.models.onnx.max-inputs");
+
+        // the refusal costs the cap's worth of inputs, not the file's million (which would allocate over 300 MB)
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertThat(allocated).as("bytes allocated reading " + java.nio.file.Files.size(file) + " bytes")
+                .isLessThan(64L << 20);
+    }
+
+    @Test
+    void enforcesEachGraphLimitAndNamesIt() {
+        OnnxLimits tight = new OnnxLimits(2, 1, 3, 2, 1, 16);
+        OnnxMetadataReader strict = new OnnxMetadataReader(tight);
+        OnnxMl.GraphProto.Builder base = OnnxMl.GraphProto.newBuilder()
+                .addInput(value("x", FLOAT, 1L)).addOutput(value("y", FLOAT, 1L))
+                .addNode(node("Relu", new String[] {"x"}, "y"));
+
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .addInput(value("a", FLOAT, 1L)).addInput(value("b", FLOAT, 1L)).build(), 8, 13).toByteArray())))
+                .hasMessageContaining("more than 2 graph inputs").hasMessageContaining("max-inputs");
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .addOutput(value("z", FLOAT, 1L)).build(), 8, 13).toByteArray())))
+                .hasMessageContaining("more than 1 graph outputs").hasMessageContaining("max-outputs");
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .setInput(0, value("x", FLOAT, 1L, 1L, 1L, 1L)).build(), 8, 13).toByteArray())))
+                .hasMessageContaining("'x' has 4 dimensions, more than 3").hasMessageContaining("max-dims");
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .addNode(node("Relu", new String[] {"y"}, "z")).addNode(node("Relu", new String[] {"z"}, "w"))
+                .build(), 8, 13).toByteArray())))
+                .hasMessageContaining("more than 2 nodes").hasMessageContaining("max-nodes");
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .addNode(node("Abs", new String[] {"y"}, "z")).build(), 8, 13).toByteArray())))
+                .hasMessageContaining("more than 1 distinct operator types").hasMessageContaining("max-operator-types");
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .setInput(0, value("a_longer_input_name", FLOAT, 1L)).build(), 8, 13).toByteArray())))
+                .hasMessageContaining("19 bytes long, more than 16").hasMessageContaining("max-name-bytes");
+        assertThatThrownBy(() -> strict.read(new ByteArrayInputStream(model(base.clone()
+                .setInput(0, value("x", FLOAT, "batch_size_of_the_day")).build(), 8, 13).toByteArray())))
+                .hasMessageContaining("dimension name is 21 bytes long");
+    }
+
+    @Test
     void refusesSubgraphsNestedTooDeeply() {
         OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().addOutput(value("y", FLOAT)).build();
         for (int level = 0; level < GraphWalker.MAX_GRAPH_DEPTH + 2; level++) {
