@@ -2,6 +2,7 @@ package io.quantizer.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -110,10 +111,10 @@ class GeneratedClientTest {
         double int8Top1 = eval.getQuantized().getTop1();
         assertThat(fp32Top1).isBetween(0.0, 1.0);
         assertThat(int8Top1).isBetween(0.0, 1.0);
-        assertThat(eval.getTop1Drop()).isCloseTo(fp32Top1 - int8Top1, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(eval.getTop1Drop()).isCloseTo(fp32Top1 - int8Top1, within(1e-9));
         assertThat(eval.getArgmaxAgreement()).isGreaterThanOrEqualTo(0.95);
-        OutputFidelity logits = eval.getOutputs().get(0);
         assertThat(eval.getOutputs()).hasSize(1);
+        OutputFidelity logits = eval.getOutputs().get(0);
         assertThat(logits.getName()).isEqualTo("logits");
         assertThat(logits.getCosine()).isGreaterThan(0.99).isLessThanOrEqualTo(1.0 + 1e-9);
         assertThat(logits.getSqnrDb()).isGreaterThan(20.0);
