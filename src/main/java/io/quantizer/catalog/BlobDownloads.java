@@ -1,14 +1,14 @@
 package io.quantizer.catalog;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
-import org.springframework.core.io.AbstractResource;
+import org.springframework.core.io.InputStreamResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpRange;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -18,8 +18,14 @@ import io.quantizer.storage.ContentAddressedBlobs;
 
 /**
  * Streams a stored blob as a download: byte-identical, with a file name, its SHA-256 as a strong ETag (so
- * {@code If-None-Match} answers 304), its length, and {@code Range} support. The body is copied from the store
- * as it is sent.
+ * {@code If-None-Match} answers 304), its length, and single-range {@code Range} support (resumable downloads).
+ * The body is copied from the store as it is sent.
+ *
+ * <p>Every response reads the store at most once. A single range is one ranged read (206, or 416 when it lies
+ * past the end or cannot be parsed). A request for several ranges is answered with the whole body (200), as
+ * RFC 9110 allows: serving each part would open the object once per range, so {@code bytes=0-,0-,0-,...} could
+ * make one request read it a hundred times. The body is an {@link InputStreamResource}, which Spring never
+ * slices into regions itself.
  */
 @Component
 public class BlobDownloads {
@@ -30,65 +36,46 @@ public class BlobDownloads {
         this.blobs = blobs;
     }
 
-    public ResponseEntity<Resource> download(String sha256, long sizeBytes, String filename, String ifNoneMatch)
-            throws IOException {
+    public ResponseEntity<Resource> download(String sha256, long sizeBytes, String filename, String ifNoneMatch,
+                                             String range) throws IOException {
         String etag = "\"" + sha256 + "\"";
         if (ifNoneMatch != null && (ifNoneMatch.equals("*") || ifNoneMatch.contains(etag))) {
             return ResponseEntity.status(HttpStatus.NOT_MODIFIED).eTag(etag).build();
         }
-        if (!blobs.exists(sha256)) {
-            throw new IllegalStateException("the blob " + sha256 + " of a stored row is missing from object storage");
-        }
         HttpHeaders headers = new HttpHeaders();
         headers.setContentDisposition(ContentDisposition.attachment().filename(filename, StandardCharsets.UTF_8)
                 .build());
-        return ResponseEntity.ok()
-                .headers(headers)
-                .eTag(etag)
-                .contentType(MediaType.APPLICATION_OCTET_STREAM)
-                // no explicit Content-Length: Spring takes it from the resource, and for a Range request from the
-                // part it sends
-                .body(new BlobResource(sha256, sizeBytes));
+        headers.set(HttpHeaders.ACCEPT_RANGES, "bytes");
+        headers.setETag(etag);
+        headers.setContentType(MediaType.APPLICATION_OCTET_STREAM);
+        if (range == null || range.isBlank() || range.contains(",")) {
+            headers.setContentLength(sizeBytes);
+            return ResponseEntity.ok().headers(headers).body(new InputStreamResource(
+                    blobs.open(sha256).orElseThrow(() -> missing(sha256))));
+        }
+        long start;
+        long end;
+        try {
+            List<HttpRange> ranges = HttpRange.parseRanges(range);
+            start = ranges.get(0).getRangeStart(sizeBytes);
+            end = ranges.get(0).getRangeEnd(sizeBytes);
+            if (start >= sizeBytes || end < start) {
+                throw new IllegalArgumentException("the range starts past the end");
+            }
+        } catch (IllegalArgumentException e) {
+            return ResponseEntity.status(HttpStatus.REQUESTED_RANGE_NOT_SATISFIABLE).eTag(etag)
+                    .header(HttpHeaders.CONTENT_RANGE, "bytes */" + sizeBytes).build();
+        }
+        long length = end - start + 1;
+        headers.setContentLength(length);
+        headers.set(HttpHeaders.CONTENT_RANGE, "bytes " + start + "-" + end + "/" + sizeBytes);
+        return ResponseEntity.status(HttpStatus.PARTIAL_CONTENT).headers(headers)
+                .body(new InputStreamResource(
+                        blobs.open(sha256, start, length).orElseThrow(() -> missing(sha256))));
     }
 
-    /**
-     * A stored blob of known length that opens a fresh stream on every {@link #getInputStream()}, so Spring can
-     * stream it whole or serve {@code Range} requests (resumable downloads) without buffering it.
-     */
-    private final class BlobResource extends AbstractResource {
-
-        private final String sha256;
-        private final long sizeBytes;
-
-        BlobResource(String sha256, long sizeBytes) {
-            this.sha256 = sha256;
-            this.sizeBytes = sizeBytes;
-        }
-
-        @Override
-        public InputStream getInputStream() throws IOException {
-            return blobs.open(sha256).orElseThrow(() -> new FileNotFoundException("blob " + sha256 + " is gone"));
-        }
-
-        @Override
-        public long contentLength() {
-            return sizeBytes;
-        }
-
-        @Override
-        public String getDescription() {
-            return "blob " + sha256;
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof BlobResource blob && blob.sha256.equals(sha256);
-        }
-
-        @Override
-        public int hashCode() {
-            return sha256.hashCode();
-        }
+    private static IllegalStateException missing(String sha256) {
+        return new IllegalStateException("the blob " + sha256 + " of a stored row is missing from object storage");
     }
 
     /** {@code name} with {@code extension} appended unless it already ends with it. */

@@ -95,12 +95,18 @@ class DatasetController {
             description = "Streamed and byte-identical to the upload; the ETag is the SHA-256.")
     @ApiResponse(responseCode = "200", description = "The .npz or .npy file", content = @Content(
             mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "206", description = "The one byte range asked for with Range: bytes=first-last "
+            + "(a request for several ranges gets the whole file, 200)", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "416", description = "The range starts past the end of the file or is malformed; "
+            + "Content-Range gives the size; no body", content = @Content)
     ResponseEntity<Resource> content(@PathVariable UUID id,
-            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch)
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestHeader(name = HttpHeaders.RANGE, required = false) String range)
             throws IOException {
         DatasetDetails dataset = datasets.get(id);
         return downloads.download(dataset.sha256(), dataset.sizeBytes(),
-                BlobDownloads.filename(dataset.name(), "." + dataset.format()), ifNoneMatch);
+                BlobDownloads.filename(dataset.name(), "." + dataset.format()), ifNoneMatch, range);
     }
 
     @DeleteMapping("/{id}")

@@ -66,6 +66,21 @@ final class AttemptProblems {
                 attempt, null, List.of());
     }
 
+    String neverFinished(int attempt) {
+        return json("attempts-exhausted", "The job was started too often", 500,
+                "The job was started " + (attempt - 1) + " times and never finished (quantizer.worker.max-attempts "
+                        + "is " + worker.maxAttempts() + "): each time the worker running it died or shut down before "
+                        + "it ended, for example because the engine kept exhausting the machine's memory and its "
+                        + "worker was killed with it. It is not run again.", attempt, null, List.of());
+    }
+
+    String resultTooLarge(long bytes, int attempt) {
+        return json("result-too-large", "The job's result is too large", 500,
+                "The engine's result summary is " + bytes + " bytes of JSON, more than the "
+                        + worker.maxResultSize().toBytes() + " bytes a job can store "
+                        + "(quantizer.worker.max-result-size).", attempt, null, List.of());
+    }
+
     String badReport(Exception cause, int attempt) {
         return json("engine-failed", "The quantization engine failed", 500,
                 "The engine finished but its report cannot be read: " + cause.getMessage(), attempt, null, List.of());

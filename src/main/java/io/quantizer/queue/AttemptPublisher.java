@@ -2,6 +2,7 @@ package io.quantizer.queue;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -27,7 +28,7 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Uploads a completed attempt's quantized model and report under its own prefix and publishes SUCCEEDED.
  * The result shown on the job is the report's {@code summary} plus the artifact's digest and the attempt's
- * own timings. Never SUCCEEDED without an artifact: uploads come first, and an attempt that cannot finish
+ * own timings, at most {@code quantizer.worker.max-result-size} of JSON. Never SUCCEEDED without an artifact: uploads come first, and an attempt that cannot finish
  * them (or loses the job meanwhile) removes what it wrote.
  */
 final class AttemptPublisher {
@@ -38,8 +39,11 @@ final class AttemptPublisher {
     private final StoreTransfers transfers;
     private final AttemptProblems problems;
     private final ObjectMapper mapper;
+    private final long maxResultBytes;
 
-    AttemptPublisher(JobLifecycle lifecycle, StoreTransfers transfers, AttemptProblems problems, ObjectMapper mapper) {
+    AttemptPublisher(JobLifecycle lifecycle, StoreTransfers transfers, AttemptProblems problems, ObjectMapper mapper,
+                     long maxResultBytes) {
+        this.maxResultBytes = maxResultBytes;
         this.lifecycle = lifecycle;
         this.transfers = transfers;
         this.problems = problems;
@@ -97,13 +101,19 @@ final class AttemptPublisher {
         model.put("sizeBytes", size);
         result.set("jobTimings", mapper.valueToTree(new JobTimings(seconds(attempt.fetch()),
                 seconds(attempt.engineStart()), seconds(attempt.engine()), seconds(uploading))));
-        return succeed(claim, result, artifactKey, reportKey, prefix);
+        String resultJson = mapper.writeValueAsString(result);
+        long resultBytes = resultJson.getBytes(StandardCharsets.UTF_8).length;
+        if (resultBytes > maxResultBytes) {
+            // failing is final: storing it would bloat every read of the job, and a retry yields the same result
+            transfers.deleteAll(prefix);
+            return JobAttemptRunner.failOrLose(lifecycle, claim, problems.resultTooLarge(resultBytes, claim.attempt()));
+        }
+        return succeed(claim, resultJson, artifactKey, reportKey, prefix);
     }
 
-    private Outcome succeed(Claim claim, ObjectNode result, String artifactKey, String reportKey, String prefix) {
+    private Outcome succeed(Claim claim, String resultJson, String artifactKey, String reportKey, String prefix) {
         try {
-            lifecycle.succeed(claim.jobId(), claim.attempt(), mapper.writeValueAsString(result), artifactKey,
-                    reportKey);
+            lifecycle.succeed(claim.jobId(), claim.attempt(), resultJson, artifactKey, reportKey);
             return Outcome.FINISHED;
         } catch (StaleAttemptException e) {
             log.info("job {} attempt {} lost the job before publishing; deleting its outputs", claim.jobId(),

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -41,7 +42,15 @@ final class EngineProcess implements AutoCloseable {
     }
 
     static EngineProcess start(List<String> command, Path workDir, String name) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        return start(command, workDir, name, System.getenv());
+    }
+
+    /** Starts the child with {@link ChildEnvironment}'s minimal environment, never the worker's own. */
+    static EngineProcess start(List<String> command, Path workDir, String name, Map<String, String> workerEnvironment)
+            throws IOException {
+        ProcessBuilder builder = ChildEnvironment.apply(
+                new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true),
+                workerEnvironment, workDir);
         Process process = builder.start();
         preferForOutOfMemoryKill(process.pid());
         return new EngineProcess(process, name);

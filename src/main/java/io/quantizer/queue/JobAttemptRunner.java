@@ -62,7 +62,8 @@ public class JobAttemptRunner {
         this.metrics = metrics;
         this.transfers = new StoreTransfers(store, worker.uploadAttempts(), worker.uploadRetryDelay());
         this.problems = new AttemptProblems(mapper, worker);
-        this.publisher = new AttemptPublisher(lifecycle, transfers, problems, mapper);
+        this.publisher = new AttemptPublisher(lifecycle, transfers, problems, mapper,
+                worker.maxResultSize().toBytes());
     }
 
     public Outcome run(UUID jobId, BooleanSupplier shuttingDown) {
@@ -74,6 +75,14 @@ public class JobAttemptRunner {
         log.info("job {} attempt {} started", jobId, claim.attempt());
         // whatever an earlier, dead attempt left behind can never be published: clear it
         transfers.deleteAll(AttemptPublisher.jobPrefix(jobId));
+        if (claim.attempt() > worker.maxAttempts()) {
+            // every earlier start ended without a result, its worker gone or shut down (an engine failure is
+            // FAILED, not re-run): a job that takes its worker down each time must stop being resumed
+            log.warn("job {} was started {} times without finishing; failing it", jobId, claim.attempt() - 1);
+            Outcome outcome = fail(claim, problems.neverFinished(claim.attempt()));
+            metrics.completed(outcome == Outcome.FINISHED ? "failed" : "cancelled");
+            return outcome;
+        }
         Outcome outcome;
         try (AttemptWorkspace workspace = AttemptWorkspace.create(worker.workDir(), jobId, claim.attempt())) {
             outcome = attempt(claim, workspace, shuttingDown);

@@ -26,6 +26,8 @@ import org.springframework.util.unit.DataSize;
  * @param uploadAttempts   tries per output upload before the job fails
  * @param uploadRetryDelay pause before the first retry; doubles each time
  * @param watchInterval    how often a running attempt checks for cancel, takeover, shutdown and timeout
+ * @param maxAttempts      starts a job gets; a job claimed once more (its workers kept dying) ends FAILED
+ * @param maxResultSize    the largest result JSON stored on the job row; a larger one fails the job
  */
 @ConfigurationProperties("quantizer.worker")
 public record WorkerProperties(
@@ -41,7 +43,9 @@ public record WorkerProperties(
         @DefaultValue("") String javaCommand,
         @DefaultValue("3") int uploadAttempts,
         @DefaultValue("1s") Duration uploadRetryDelay,
-        @DefaultValue("250ms") Duration watchInterval) {
+        @DefaultValue("250ms") Duration watchInterval,
+        @DefaultValue("3") int maxAttempts,
+        @DefaultValue("1MB") DataSize maxResultSize) {
 
     public WorkerProperties {
         if (concurrency < 1) {
@@ -50,12 +54,26 @@ public record WorkerProperties(
         if (uploadAttempts < 1) {
             throw new IllegalArgumentException("quantizer.worker.upload-attempts must be at least 1");
         }
+        if (maxAttempts < 1) {
+            throw new IllegalArgumentException("quantizer.worker.max-attempts must be at least 1, got " + maxAttempts);
+        }
+        if (maxResultSize.toBytes() < 1024) {
+            throw new IllegalArgumentException("quantizer.worker.max-result-size must be at least 1KB");
+        }
         childJvmOptions = List.copyOf(childJvmOptions);
     }
 
     /** A copy with another wall-clock limit and child heap (tests of the limits use it). */
     public WorkerProperties withLimits(Duration newTimeout, DataSize newHeap) {
         return new WorkerProperties(enabled, concurrency, queue, workDir, newHeap, newTimeout, engineThreads,
-                engineMainClass, childJvmOptions, javaCommand, uploadAttempts, uploadRetryDelay, watchInterval);
+                engineMainClass, childJvmOptions, javaCommand, uploadAttempts, uploadRetryDelay, watchInterval,
+                maxAttempts, maxResultSize);
+    }
+
+    /** A copy with other bounds on starts and on the stored result (tests of those bounds use it). */
+    public WorkerProperties withBounds(int newMaxAttempts, DataSize newMaxResultSize) {
+        return new WorkerProperties(enabled, concurrency, queue, workDir, childMaxHeap, timeout, engineThreads,
+                engineMainClass, childJvmOptions, javaCommand, uploadAttempts, uploadRetryDelay, watchInterval,
+                newMaxAttempts, newMaxResultSize);
     }
 }

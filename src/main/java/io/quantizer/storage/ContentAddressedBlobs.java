@@ -49,6 +49,11 @@ public class ContentAddressedBlobs {
         return store.open(keyFor(sha256));
     }
 
+    /** {@code length} bytes of the blob from {@code offset}, read as one range. */
+    public Optional<InputStream> open(String sha256, long offset, long length) throws IOException {
+        return store.open(keyFor(sha256), offset, length);
+    }
+
     public boolean exists(String sha256) throws IOException {
         return store.exists(keyFor(sha256));
     }

@@ -22,6 +22,26 @@ public interface ObjectStore {
     /** Opens the object for streaming; the caller closes the stream. Empty when there is no such object. */
     Optional<InputStream> open(String key) throws IOException;
 
+    /**
+     * Opens {@code length} bytes of the object from {@code offset}; empty when there is no such object. This
+     * default skips to the offset, which costs a seek on a local file; a remote store overrides it with a ranged
+     * read so the bytes before the range are never transferred.
+     */
+    default Optional<InputStream> open(String key, long offset, long length) throws IOException {
+        Optional<InputStream> whole = open(key);
+        if (whole.isEmpty()) {
+            return whole;
+        }
+        InputStream in = whole.get();
+        try {
+            in.skipNBytes(offset);
+        } catch (IOException e) {
+            in.close();
+            throw e;
+        }
+        return Optional.of(new LimitedInputStream(in, length));
+    }
+
     /** Size in bytes, or empty when there is no such object. */
     Optional<Long> size(String key) throws IOException;
 

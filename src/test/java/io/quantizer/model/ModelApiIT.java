@@ -74,6 +74,14 @@ class ModelApiIT extends CatalogApiTestBase {
         assertThat(part.statusCode()).isEqualTo(206);
         assertThat(part.body()).isEqualTo(Arrays.copyOfRange(bytes, 10, 20));
         assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 10-19/" + bytes.length);
+        HttpResponse<byte[]> manyParts = api.downloadWith("/api/v1/models/" + id + "/content", "Range",
+                "bytes=0-,10-19,0-0,1-1,2-2");
+        assertThat(manyParts.statusCode()).isEqualTo(200);
+        assertThat(manyParts.body()).isEqualTo(bytes);
+        HttpResponse<byte[]> pastTheEnd = api.downloadWith("/api/v1/models/" + id + "/content", "Range",
+                "bytes=" + bytes.length + "-");
+        assertThat(pastTheEnd.statusCode()).isEqualTo(416);
+        assertThat(pastTheEnd.headers().firstValue("Content-Range")).hasValue("bytes */" + bytes.length);
 
         assertThat(api.delete("/api/v1/models/" + id).statusCode()).isEqualTo(204);
         assertProblem(api.get("/api/v1/models/" + id), 404, id);

@@ -21,7 +21,7 @@ class EngineCommandTest {
     private static WorkerProperties worker(int threads) {
         return new WorkerProperties(true, 1, "q", Path.of("/w"), DataSize.ofMegabytes(768), Duration.ofMinutes(5),
                 threads, "io.quantizer.engine.cli.EngineMain", List.of("-XX:ActiveProcessorCount=2"), "/opt/java",
-                3, Duration.ofSeconds(1), Duration.ofMillis(250));
+                3, Duration.ofSeconds(1), Duration.ofMillis(250), 3, DataSize.ofMegabytes(1));
     }
 
     @Test

@@ -7,7 +7,7 @@ import io.quantizer.engine.cli.EngineProtocol;
 
 /**
  * A child-process main for testing the supervisor's process handling (not the engine): it follows the steps
- * given as arguments, e.g. {@code progress:CALIBRATING:0.5 sleep:200 error:boom exit:2}, so each way a child
+ * given as arguments, e.g. {@code progress:CALIBRATING:0.5 sleep:200 error:boom exit:2} ({@code env} prints its environment), so each way a child
  * can end (clean exit, error exit, hang, heap exhaustion) can be produced on demand.
  */
 public final class ScriptedChild {
@@ -26,6 +26,8 @@ public final class ScriptedChild {
                             Double.parseDouble(stageAndFraction[1])));
                 }
                 case "print" -> System.out.println(p[1]);
+                case "env" -> new java.util.TreeMap<>(System.getenv())
+                        .forEach((name, value) -> System.out.println("env " + name + "=" + value));
                 case "error" -> System.out.println(EngineProtocol.errorLine(p[1]));
                 case "sleep" -> Thread.sleep(Long.parseLong(p[1]));
                 case "alloc" -> {

@@ -225,6 +225,67 @@ class WorkerFaultsIT {
     }
 
     @Test
+    void aJobWhoseWorkersKeepDyingEndsFailedInsteadOfRunningAgain() throws Exception {
+        UUID id = submit();
+        WorkerProperties twoStarts = worker.withBounds(2, worker.maxResultSize());
+        // two starts whose workers died mid-run: each claimed the job and left outputs behind
+        for (int start = 1; start <= 2; start++) {
+            int attempt = lifecycle.claim(id).orElseThrow().attempt();
+            assertThat(attempt).isEqualTo(start);
+            byte[] partial = "half an upload".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            store.put("jobs/" + id + "/attempt-" + attempt + "/model.int8.onnx",
+                    new java.io.ByteArrayInputStream(partial), partial.length);
+        }
+
+        Outcome outcome = runner(twoStarts, store).run(id, () -> false);
+
+        assertThat(outcome).isEqualTo(Outcome.FINISHED);
+        JsonNode job = client.job(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("FAILED");
+        assertThat(job.get("attempt").asInt()).isEqualTo(3);
+        assertThat(job.at("/error/type").asString()).endsWith("/attempts-exhausted");
+        assertThat(job.at("/error/status").asInt()).isEqualTo(500);
+        assertThat(job.at("/error/detail").asString()).contains("started 2 times and never finished",
+                "quantizer.worker.max-attempts");
+        assertThat(engineChildren(id)).isEmpty();
+        assertThat(outputs(id)).isEmpty();
+        assertThat(client.get(JobTestClient.JOBS + "/" + id + "/artifact").status()).isEqualTo(409);
+        // finished for good: the queue delivering it again finds nothing to run
+        assertThat(runner(twoStarts, store).run(id, () -> false)).isEqualTo(Outcome.NOT_RUNNABLE);
+    }
+
+    @Test
+    void aJobStartedAsOftenAsAllowedStillRunsToTheEnd() throws Exception {
+        UUID id = submit();
+        lifecycle.claim(id).orElseThrow();
+
+        assertThat(runner(worker.withBounds(2, worker.maxResultSize()), store).run(id, () -> false))
+                .isEqualTo(Outcome.FINISHED);
+
+        JsonNode job = client.job(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("attempt").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aResultTooLargeToStoreFailsTheJobAndLeavesNoArtifact() throws Exception {
+        UUID id = submit();
+
+        Outcome outcome = runner(worker.withBounds(worker.maxAttempts(), DataSize.ofKilobytes(1)), store)
+                .run(id, () -> false);
+
+        assertThat(outcome).isEqualTo(Outcome.FINISHED);
+        JsonNode job = client.job(id);
+        assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("FAILED");
+        assertThat(job.at("/error/type").asString()).endsWith("/result-too-large");
+        assertThat(job.at("/error/detail").asString()).contains("more than the 1024 bytes",
+                "quantizer.worker.max-result-size");
+        assertThat(job.path("result").isNull() || job.path("result").isMissingNode()).as(job.toString()).isTrue();
+        assertThat(outputs(id)).isEmpty();
+        assertThat(client.get(JobTestClient.JOBS + "/" + id + "/artifact").status()).isEqualTo(409);
+    }
+
+    @Test
     void anEngineRunningPastTheLimitIsKilledAndTheJobFails() throws Exception {
         UUID id = submit();
 

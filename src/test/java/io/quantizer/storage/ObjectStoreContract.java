@@ -53,6 +53,22 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
+    void opensARangeOfAnObject() throws IOException {
+        byte[] bytes = new byte[10_000];
+        new Random(7).nextBytes(bytes);
+        store().put(prefix + "ranged", new ByteArrayInputStream(bytes), bytes.length);
+
+        try (InputStream middle = store().open(prefix + "ranged", 1234, 100).orElseThrow();
+             InputStream last = store().open(prefix + "ranged", 9999, 1).orElseThrow();
+             InputStream first = store().open(prefix + "ranged", 0, 10).orElseThrow()) {
+            assertThat(middle.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 1234, 1334));
+            assertThat(last.readAllBytes()).containsExactly(bytes[9999]);
+            assertThat(first.readAllBytes()).isEqualTo(java.util.Arrays.copyOf(bytes, 10));
+        }
+        assertThat(store().open(prefix + "no-such-object", 0, 10)).isEmpty();
+    }
+
+    @Test
     void storesEmptyObjects() throws IOException {
         store().put(prefix + "empty", InputStream.nullInputStream(), 0);
 

@@ -96,6 +96,20 @@ public final class S3ObjectStore implements ObjectStore, AutoCloseable {
         }
     }
 
+    /** A ranged GET: only the range's bytes leave the bucket. */
+    @Override
+    public Optional<InputStream> open(String key, long offset, long length) throws IOException {
+        String checked = ObjectKeys.requireValid(key);
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        try {
+            return Optional.of(client.getObject(b -> b.bucket(bucket).key(checked).range(range)));
+        } catch (NoSuchKeyException e) {
+            return Optional.empty();
+        } catch (SdkException e) {
+            throw failure("open", key, e);
+        }
+    }
+
     @Override
     public Optional<Long> size(String key) throws IOException {
         return head(key).map(HeadObjectResponse::contentLength);
