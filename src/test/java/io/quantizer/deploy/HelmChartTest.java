@@ -236,7 +236,7 @@ class HelmChartTest {
         long needed = supervisorHeap + (512L << 20) + worker.path("concurrency").asLong() * (childBytes * 5 / 2);
         assertThat(limit).as("worker memory limit vs. what its JVMs and ONNX Runtime need").isGreaterThanOrEqualTo(needed);
         assertThat(workerOptions).doesNotContain("UseG1GC", "UseSerialGC", "UseParallelGC")
-                .as("the child JVM inherits JAVA_TOOL_OPTIONS and picks its own collector");
+                .as("each JVM keeps the collector its own ergonomics pick");
     }
 
     private static long bytes(Quantity quantity) {
