@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.quantizer.storage.ContentAddressedBlobs;
+import io.quantizer.storage.ForwardingObjectStore;
 import io.quantizer.storage.ObjectStore;
 import io.quantizer.storage.filesystem.FilesystemObjectStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -148,24 +149,13 @@ class BlobDownloadsTest {
     }
 
     /** Counts how often the object is opened and how many bytes are read from it. */
-    private static final class CountingStore implements ObjectStore {
-        private final ObjectStore real;
+    private static final class CountingStore extends ForwardingObjectStore {
         final AtomicInteger opens = new AtomicInteger();
         final AtomicLong bytesRead = new AtomicLong();
         final List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         CountingStore(ObjectStore real) {
-            this.real = real;
-        }
-
-        @Override
-        public void put(String key, InputStream content, long length) throws IOException {
-            real.put(key, content, length);
-        }
-
-        @Override
-        public void put(String key, Path file) throws IOException {
-            real.put(key, file);
+            super(real);
         }
 
         @Override
@@ -201,26 +191,6 @@ class BlobDownloadsTest {
                     return n;
                 }
             };
-        }
-
-        @Override
-        public Optional<Long> size(String key) throws IOException {
-            return real.size(key);
-        }
-
-        @Override
-        public boolean exists(String key) throws IOException {
-            return real.exists(key);
-        }
-
-        @Override
-        public void delete(String key) throws IOException {
-            real.delete(key);
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return real.list(prefix);
         }
     }
 }

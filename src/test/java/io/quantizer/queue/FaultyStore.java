@@ -3,21 +3,19 @@ package io.quantizer.queue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.quantizer.storage.ForwardingObjectStore;
 import io.quantizer.storage.ObjectStore;
 
 /** A real object store whose writes under {@code jobs/} fail the first {@code failures} times. */
-final class FaultyStore implements ObjectStore {
+final class FaultyStore extends ForwardingObjectStore {
 
-    private final ObjectStore real;
     private final AtomicInteger failuresLeft;
     private final AtomicInteger failed = new AtomicInteger();
 
     FaultyStore(ObjectStore real, int failures) {
-        this.real = real;
+        super(real);
         this.failuresLeft = new AtomicInteger(failures);
     }
 
@@ -42,30 +40,5 @@ final class FaultyStore implements ObjectStore {
     public void put(String key, Path file) throws IOException {
         maybeFail(key);
         real.put(key, file);
-    }
-
-    @Override
-    public Optional<InputStream> open(String key) throws IOException {
-        return real.open(key);
-    }
-
-    @Override
-    public Optional<Long> size(String key) throws IOException {
-        return real.size(key);
-    }
-
-    @Override
-    public boolean exists(String key) throws IOException {
-        return real.exists(key);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-        real.delete(key);
-    }
-
-    @Override
-    public List<String> list(String prefix) throws IOException {
-        return real.list(prefix);
     }
 }
