@@ -9,10 +9,17 @@ import io.quantizer.engine.evaluation.MachineInfo;
  * The job's {@code result}: see {@link io.quantizer.engine.report the package documentation} for every field.
  */
 public record Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
-                      StageSeconds stageSeconds, MachineInfo machine, List<String> warnings) {
+                      StageSeconds stageSeconds, MachineInfo machine, List<String> warnings, LayerAnalysis layers,
+                      AccuracySearch accuracySearch) {
 
     public Summary {
         warnings = List.copyOf(warnings);
+    }
+
+    /** A summary without the per-layer analysis and without an accuracy search. */
+    public Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
+                   StageSeconds stageSeconds, MachineInfo machine, List<String> warnings) {
+        this(quantizedModel, quality, evaluation, nodes, stageSeconds, machine, warnings, null, null);
     }
 
     public record QuantizedModel(String sha256, long sizeBytes) {
