@@ -33,7 +33,12 @@ class ArchitectureTest {
             "io/quantizer/engine/cli/EngineProtocol",
             // the engine's report and its summary (a job's result) are what the service serves; the API
             // documents their shapes from these records
-            "io/quantizer/engine/report/QuantizationReport", "io/quantizer/engine/report/Summary");
+            "io/quantizer/engine/report/QuantizationReport", "io/quantizer/engine/report/Summary",
+            // the records the summary is made of, which the report page reads (data only: no code of the engine)
+            "io/quantizer/engine/report/Quality", "io/quantizer/engine/report/LayerAnalysis",
+            "io/quantizer/engine/report/AccuracySearch", "io/quantizer/engine/evaluation/EvaluationResult",
+            "io/quantizer/engine/evaluation/ModelMetrics", "io/quantizer/engine/evaluation/OutputFidelity",
+            "io/quantizer/engine/evaluation/Percentiles", "io/quantizer/engine/evaluation/MachineInfo");
     /** The published parts the service runs (not only documents): they must stand on their own. */
     private static final List<String> SELF_CONTAINED = SERVICE_MAY_USE.stream()
             .filter(p -> !p.startsWith("io/quantizer/engine/report/")).toList();
