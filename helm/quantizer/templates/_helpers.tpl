@@ -78,6 +78,35 @@ app.kubernetes.io/component: {{ .role }}
 {{- define "quantizer.jdbcUrl" -}}
 {{- $db := .Values.database }}
 {{- printf "jdbc:postgresql://%s:%d/%s?sslmode=%s" $db.host (int $db.port) $db.name $db.sslMode }}
+{{- if $db.sslRootCert.existingSecret }}
+{{- printf "&sslrootcert=%s/%s" (include "quantizer.dbCaDir" .) $db.sslRootCert.key }}
+{{- end }}
+{{- end }}
+
+{{/* Where the database's CA certificate Secret is mounted. */}}
+{{- define "quantizer.dbCaDir" -}}
+/etc/quantizer/database-ca
+{{- end }}
+
+{{/* The database CA's volume mount and volume, for both roles; nothing when no CA is configured. */}}
+{{- define "quantizer.dbCaMount" -}}
+{{- if .Values.database.sslRootCert.existingSecret }}
+- name: database-ca
+  mountPath: {{ include "quantizer.dbCaDir" . }}
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{- define "quantizer.dbCaVolume" -}}
+{{- if .Values.database.sslRootCert.existingSecret }}
+- name: database-ca
+  secret:
+    secretName: {{ .Values.database.sslRootCert.existingSecret }}
+    defaultMode: 0444
+    items:
+      - key: {{ .Values.database.sslRootCert.key }}
+        path: {{ .Values.database.sslRootCert.key }}
+{{- end }}
 {{- end }}
 
 {{/* Credentials as environment variables (Spring's relaxed binding maps them onto the properties). */}}

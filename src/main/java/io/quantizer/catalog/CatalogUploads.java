@@ -1,6 +1,7 @@
 package io.quantizer.catalog;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -20,6 +21,11 @@ import io.quantizer.system.ApiException;
  * The upload and delete life cycle shared by models and data sets: stage the bytes, validate them, store them
  * once by content, save the row; and after a row is deleted, drop the blob when no model or data set row still
  * refers to it. A rejected upload leaves no row, no object and no temp file.
+ * <p>
+ * Two rows may share one blob, so an upload that refers to existing bytes races with a delete of the last
+ * other row that refers to them. Both take the blob's {@link BlobLocks lock}: the upload saves its row and
+ * makes sure the blob is stored while holding it, the delete counts references and removes the blob while
+ * holding it. Whichever goes second sees what the first did, so no row ever points at a removed blob.
  */
 @Component
 public class CatalogUploads {
@@ -40,9 +46,11 @@ public class CatalogUploads {
     private final ContentAddressedBlobs blobs;
     private final BlobReferences references;
     private final TransactionTemplate transactions;
+    private final BlobLocks locks;
 
     CatalogUploads(UploadStager stager, ContentAddressedBlobs blobs, BlobReferences references,
-                   TransactionTemplate transactions) {
+                   TransactionTemplate transactions, BlobLocks locks) {
+        this.locks = locks;
         this.stager = stager;
         this.blobs = blobs;
         this.references = references;
@@ -58,18 +66,20 @@ public class CatalogUploads {
             throws IOException {
         try (StagedUpload staged = stager.stage(file, kind)) {
             F facts = validator.validate(staged);
+            // the long copy runs before the lock; under it, publish is a size check unless a delete or the
+            // sweep removed the blob in between, and then it stores the bytes again from the staged file
             blobs.publish(staged);
-            T saved;
             try {
-                saved = saver.save(staged, facts);
+                return transactions.execute(tx -> {
+                    locks.lock(staged.sha256());
+                    T saved = saver.save(staged, facts);
+                    publish(staged);
+                    return saved;
+                });
             } catch (RuntimeException e) {
                 releaseIfUnused(staged.sha256());
                 throw e;
             }
-            // a delete of the last other row with these bytes may have removed the blob between our publish and
-            // our commit; publishing again (a size check when the blob is there) restores it
-            blobs.publish(staged);
-            return saved;
         }
     }
 
@@ -79,6 +89,34 @@ public class CatalogUploads {
      */
     public void delete(Supplier<String> deleteRow) throws IOException {
         releaseIfUnused(transactions.execute(status -> deleteRow.get()));
+    }
+
+    /** Removes the blob under its lock when no model or data set row refers to it; true if it was removed. */
+    boolean releaseIfUnused(String sha256) throws IOException {
+        try {
+            return Boolean.TRUE.equals(transactions.execute(tx -> {
+                locks.lock(sha256);
+                if (references.count(sha256) > 0) {
+                    return false;
+                }
+                try {
+                    blobs.delete(sha256);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                return true;
+            }));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private void publish(StagedUpload staged) {
+        try {
+            blobs.publish(staged);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Throws 409 naming every use other features report for {@code resource} {@code id}. */
@@ -97,11 +135,5 @@ public class CatalogUploads {
         }
         String capital = Character.toUpperCase(message.charAt(0)) + message.substring(1);
         return capital.endsWith(".") ? capital : capital + ".";
-    }
-
-    private void releaseIfUnused(String sha256) throws IOException {
-        if (references.count(sha256) == 0) {
-            blobs.delete(sha256);
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.quantizer.dataset;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import io.quantizer.engine.data.DatasetDescription;
@@ -28,6 +29,9 @@ class DatasetEntity {
     @Convert(converter = TensorsConverter.class)
     private List<DatasetTensor> tensors;
     private String labelTensor;
+    /** Null on a labelled data set stored before label ranges were kept: computed on first use. */
+    private Long labelMin;
+    private Long labelMax;
     private Instant createdAt;
 
     protected DatasetEntity() {
@@ -35,7 +39,7 @@ class DatasetEntity {
     }
 
     DatasetEntity(UUID id, String name, String sha256, long sizeBytes, DatasetDescription description,
-                  Instant createdAt) {
+                  LabelRange labelRange, Instant createdAt) {
         this.id = id;
         this.name = name;
         this.sha256 = sha256;
@@ -44,19 +48,36 @@ class DatasetEntity {
         this.sampleCount = description.sampleCount();
         this.tensors = description.tensors().stream().map(DatasetTensor::of).toList();
         this.labelTensor = description.labelTensor();
+        rememberLabelRange(labelRange);
         this.createdAt = createdAt;
+    }
+
+    /** The stored label range; empty when the data set has no labels or it is not computed yet. */
+    Optional<LabelRange> labelRange() {
+        return labelMin == null || labelMax == null ? Optional.empty()
+                : Optional.of(new LabelRange(labelMin, labelMax));
+    }
+
+    void rememberLabelRange(LabelRange range) {
+        this.labelMin = range == null ? null : range.min();
+        this.labelMax = range == null ? null : range.max();
+    }
+
+    String labelTensor() {
+        return labelTensor;
+    }
+
+    String format() {
+        return format;
     }
 
     DatasetDetails toDetails() {
         return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt);
     }
 
-
-
     String sha256() {
         return sha256;
     }
-
 
     @Converter
     static final class TensorsConverter extends JsonAttributeConverter<List<DatasetTensor>> {

@@ -1,6 +1,10 @@
 package io.quantizer.dataset;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -11,6 +15,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.data.domain.PageRequest;
 import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.quantizer.catalog.CatalogUploads;
@@ -19,6 +24,7 @@ import io.quantizer.engine.data.DatasetDescription;
 import io.quantizer.engine.data.DatasetFormatException;
 import io.quantizer.engine.data.NpzLimits;
 import io.quantizer.engine.data.NumpyDataset;
+import io.quantizer.storage.ContentAddressedBlobs;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 
@@ -34,10 +40,15 @@ public class DatasetService {
     private final CatalogUploads uploads;
     private final NpzLimits limits;
     private final ObjectProvider<DatasetUsage> usages;
+    private final ContentAddressedBlobs blobs;
+    private final TransactionTemplate transactions;
 
     DatasetService(DatasetRepository datasets, CatalogUploads uploads, DatasetProperties properties,
-                   ObjectProvider<DatasetUsage> usages) {
+                   ObjectProvider<DatasetUsage> usages, ContentAddressedBlobs blobs,
+                   TransactionTemplate transactions) {
         this.datasets = datasets;
+        this.blobs = blobs;
+        this.transactions = transactions;
         this.uploads = uploads;
         this.limits = properties.limits();
         this.usages = usages;
@@ -51,18 +62,50 @@ public class DatasetService {
         String name = UploadNames.resolve(requestedName, file.getOriginalFilename(), "dataset");
         return uploads.store(file, "dataset", staged -> {
             try {
-                return NumpyDataset.inspect(staged.path(), limits);
+                DatasetDescription description = NumpyDataset.inspect(staged.path(), limits);
+                // what a submit needs from the data, computed while the file is local anyway
+                LabelRange labels = description.labelTensor() == null ? null
+                        : LabelRange.of(staged.path(), description.labelTensor()).orElse(null);
+                return new Inspected(description, labels);
             } catch (DatasetFormatException e) {
                 throw new ApiException.Unprocessable("invalid-dataset", "Not a usable data set",
                         CatalogUploads.sentence(e.getMessage()));
             }
-        }, (staged, description) -> save(name, staged.sha256(), staged.sizeBytes(), description));
+        }, (staged, inspected) -> save(name, staged.sha256(), staged.sizeBytes(), inspected));
     }
 
-    private DatasetDetails save(String name, String sha256, long sizeBytes, DatasetDescription description) {
+    private record Inspected(DatasetDescription description, LabelRange labels) {
+    }
+
+    private DatasetDetails save(String name, String sha256, long sizeBytes, Inspected inspected) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return datasets.save(new DatasetEntity(UUID.randomUUID(), name, sha256, sizeBytes, description, now))
-                .toDetails();
+        return datasets.save(new DatasetEntity(UUID.randomUUID(), name, sha256, sizeBytes, inspected.description(),
+                inspected.labels(), now)).toDetails();
+    }
+
+    /**
+     * The smallest and largest label, as stored at upload; empty when the data set has no labels. A labelled
+     * data set stored before label ranges were kept has none yet: it is computed here once, from a temp copy (a
+     * .npz needs random access), and stored, so later calls read only the row.
+     */
+    public Optional<LabelRange> labelRange(UUID id) throws IOException {
+        DatasetEntity dataset = datasets.findById(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+        if (dataset.labelTensor() == null || dataset.labelRange().isPresent()) {
+            return dataset.labelRange();
+        }
+        Path copy = Files.createTempFile("quantizer-labels-", "." + dataset.format());
+        try {
+            try (InputStream in = blobs.open(dataset.sha256())
+                    .orElseThrow(() -> new IOException("data set " + id + " is missing from storage"))) {
+                Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+            }
+            Optional<LabelRange> range = LabelRange.of(copy, dataset.labelTensor());
+            range.ifPresent(r -> transactions.executeWithoutResult(tx -> datasets.findById(id)
+                    .ifPresent(row -> row.rememberLabelRange(r))));
+            return range;
+        } finally {
+            Files.deleteIfExists(copy);
+        }
     }
 
     public PageResponse<DatasetDetails> list(int page, int size) {

@@ -20,6 +20,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -145,6 +146,20 @@ class JobController {
     @ApiResponse(responseCode = "409", description = "The job has already finished", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<JobView> cancel(@PathVariable UUID id) {
         return ResponseEntity.accepted().body(jobs.cancel(id));
+    }
+
+    @DeleteMapping("/{id}")
+    @Operation(operationId = "deleteQuantizationJob", summary = "Delete a finished job and everything it stored",
+            description = "Removes the job, its quantized model, its report, the objects of every attempt and its "
+                    + "callback delivery. A QUEUED or RUNNING job is a 409: cancel it first.")
+    @ApiResponse(responseCode = "204", description = "Deleted")
+    @ApiResponse(responseCode = "404", description = "No such job", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(responseCode = "409", description = "The job is QUEUED or RUNNING", content = @Content(
+            mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    ResponseEntity<Void> delete(@PathVariable UUID id) throws IOException {
+        jobs.delete(id);
+        return ResponseEntity.noContent().build();
     }
 
     @ExceptionHandler(JobStateException.class)

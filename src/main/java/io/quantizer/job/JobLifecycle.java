@@ -20,9 +20,11 @@ public class JobLifecycle {
 
     private final JobRepository jobs;
     private final TransactionTemplate transactions;
+    private final JobCallbacks callbacks;
 
-    JobLifecycle(JobRepository jobs, TransactionTemplate transactions) {
+    JobLifecycle(JobRepository jobs, TransactionTemplate transactions, JobCallbacks callbacks) {
         this.jobs = jobs;
+        this.callbacks = callbacks;
         this.transactions = transactions;
     }
 
@@ -45,11 +47,24 @@ public class JobLifecycle {
     }
 
     public void succeed(UUID jobId, int attempt, String resultJson, String artifactKey, String reportKey) {
-        update(jobId, job -> job.succeed(attempt, resultJson, artifactKey, reportKey, Instant.now()));
+        update(jobId, job -> {
+            job.succeed(attempt, resultJson, artifactKey, reportKey, Instant.now());
+            ended(job);
+        });
     }
 
     public void fail(UUID jobId, int attempt, String problemJson) {
-        update(jobId, job -> job.fail(attempt, problemJson, Instant.now()));
+        update(jobId, job -> {
+            job.fail(attempt, problemJson, Instant.now());
+            ended(job);
+        });
+    }
+
+    /** Queues the job's callback in the transaction that ended it, so an ended job always gets its callback. */
+    private void ended(QuantizationJob job) {
+        if (job.getCallbackUrl() != null) {
+            callbacks.jobEnded(job.getId(), JobCallbacks.DEFAULT_TENANT, job.getCallbackUrl());
+        }
     }
 
     /** True while {@code attempt} may still change the job (not cancelled, not taken over by a later attempt). */

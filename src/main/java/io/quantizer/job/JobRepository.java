@@ -42,6 +42,12 @@ interface JobRepository extends JpaRepository<QuantizationJob, UUID> {
     List<QuantizationJob> usingDataset(@Param("datasetId") UUID datasetId,
                                        @Param("statuses") Collection<JobStatus> statuses, Pageable page);
 
+    @Query("""
+            select j.id from QuantizationJob j
+            where j.status in :statuses and j.finishedAt < :before order by j.finishedAt""")
+    List<UUID> finishedBefore(@Param("statuses") Collection<JobStatus> statuses, @Param("before") java.time.Instant before,
+                              Pageable page);
+
     @Query("select j.status, count(j) from QuantizationJob j group by j.status")
     List<Object[]> countByStatus();
 }

@@ -26,6 +26,11 @@ public class JobRequest {
     public UUID evaluationDatasetId;
     @Schema(implementation = QuantizationRecipe.class, description = "what to do; every field is optional")
     public JsonNode recipe;
+    @Schema(description = "an http(s) URL the job's end (SUCCEEDED, FAILED or CANCELLED) is POSTed to, signed with "
+            + "the tenant's callback secret; at most 2048 characters, and private, loopback and link-local "
+            + "addresses are refused unless the operator allowed them", maxLength = 2048,
+            example = "https://ci.example.com/hooks/quantizer")
+    public String callbackUrl;
 
     @JsonIgnore
     private final List<String> unknownFields = new ArrayList<>();

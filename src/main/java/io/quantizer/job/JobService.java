@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.quantizer.storage.ObjectStore;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -29,10 +30,14 @@ public class JobService {
     private final JobScheduling scheduling;
     private final JobViews views;
     private final TransactionTemplate transactions;
+    private final JobCallbacks callbacks;
+    private final ObjectStore store;
 
     JobService(JobRepository jobs, JobCatalog catalog, RecipeReader recipes, JobScheduling scheduling,
-               JobViews views, TransactionTemplate transactions) {
+               JobViews views, TransactionTemplate transactions, JobCallbacks callbacks, ObjectStore store) {
         this.jobs = jobs;
+        this.callbacks = callbacks;
+        this.store = store;
         this.catalog = catalog;
         this.recipes = recipes;
         this.scheduling = scheduling;
@@ -56,9 +61,13 @@ public class JobService {
                 return replay(earlier.get(), submission);
             }
         }
+        if (submission.callbackUrl() != null) {
+            callbacks.checkUrl(submission.callbackUrl());
+        }
         ModelFacts model = checkInputs(submission.inputs(), submission.recipe().constantInputs());
         QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
-                artifactName(model.name()), key.orElse(null), submission.fingerprint(), Instant.now());
+                artifactName(model.name()), key.orElse(null), submission.fingerprint(), submission.callbackUrl(),
+                Instant.now());
         try {
             transactions.executeWithoutResult(tx -> {
                 jobs.saveAndFlush(job);
@@ -93,9 +102,40 @@ public class JobService {
             if (queued) {
                 scheduling.unschedule(id);
             }
+            if (job.getCallbackUrl() != null) {
+                callbacks.jobEnded(id, JobCallbacks.DEFAULT_TENANT, job.getCallbackUrl());
+            }
             return job;
         });
         return views.of(cancelled);
+    }
+
+    /**
+     * Deletes a finished job with everything it stored (artifact, report, every attempt's objects) and its
+     * callback delivery. A QUEUED or RUNNING job is a 409: cancel it first, so no attempt writes after this.
+     * The row goes first; a failure while deleting the objects leaves them to the storage sweep, which removes
+     * objects of jobs that no longer exist.
+     */
+    public void delete(UUID id) throws IOException {
+        transactions.executeWithoutResult(tx -> {
+            QuantizationJob job = jobs.findForUpdate(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+            if (!job.getStatus().isFinished()) {
+                throw new ApiException.Conflict("Job " + id + " is " + job.getStatus()
+                        + "; only a finished job can be deleted. Cancel it first.");
+            }
+            callbacks.forget(id);
+            jobs.delete(job);
+        });
+        deleteOutputs(id);
+    }
+
+    /** Removes every object under the job's prefix; returns how many. */
+    int deleteOutputs(UUID id) throws IOException {
+        List<String> keys = store.list(JobStorage.prefix(id));
+        for (String key : keys) {
+            store.delete(key);
+        }
+        return keys.size();
     }
 
     /** Where a SUCCEEDED job's quantized model is stored, and the file name to download it as. */

@@ -18,7 +18,8 @@ import io.quantizer.system.ApiException;
  * Its fingerprint identifies the request for {@code Idempotency-Key}: two bodies that mean the same job (the
  * same inputs, the same recipe once defaults are filled in) have the same fingerprint.
  */
-record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJson, String fingerprint) {
+record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJson, String fingerprint,
+                     String callbackUrl) {
 
     static final int MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 
@@ -27,7 +28,7 @@ record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJ
         if (!unknown.isEmpty()) {
             throw new ApiException.BadRequest("unknown-field", "Unknown request field",
                     "Unknown field(s) " + unknown + "; a job request takes modelId, calibrationDatasetId, "
-                            + "evaluationDatasetId and recipe.");
+                            + "evaluationDatasetId, recipe and callbackUrl.");
         }
         List<Map<String, String>> missing = new ArrayList<>();
         if (request.modelId == null) {
@@ -44,7 +45,15 @@ record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJ
         }
         QuantizationRecipe recipe = recipes.read(request.recipe);
         return of(new JobInputs(request.modelId, request.calibrationDatasetId, request.evaluationDatasetId),
-                recipe, recipes);
+                recipe, recipes).withCallback(request.callbackUrl);
+    }
+
+    /** The same submission reporting its end to {@code url}; the URL is part of the request's fingerprint. */
+    JobSubmission withCallback(String url) {
+        if (url == null) {
+            return this;
+        }
+        return new JobSubmission(inputs, recipe, recipeJson, sha256(fingerprint + "|callback|" + url), url);
     }
 
     static JobSubmission of(JobInputs inputs, QuantizationRecipe recipe, RecipeReader recipes) {
@@ -59,7 +68,7 @@ record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJ
      */
     static JobSubmission of(JobInputs inputs, QuantizationRecipe recipe, RecipeReader recipes, String identity) {
         String recipeJson = recipes.toJson(recipe);
-        return new JobSubmission(inputs, recipe, recipeJson, sha256(identity + "|" + recipeJson));
+        return new JobSubmission(inputs, recipe, recipeJson, sha256(identity + "|" + recipeJson), null);
     }
 
     static Optional<String> checkedKey(String idempotencyKey) {

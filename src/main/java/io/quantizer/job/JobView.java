@@ -33,5 +33,9 @@ public record JobView(
                 + " so and why); when SUCCEEDED", ref = JobApiDocs.RESULT)
         JsonNode result,
         @Schema(description = "paths to this job and, once SUCCEEDED, to its quantized model and report")
-        JobLinks links) {
+        JobLinks links,
+        @Schema(description = "where the job's end is POSTed, signed; absent when none was given", nullable = true)
+        String callbackUrl,
+        @Schema(description = "the callback's delivery and its attempts, once the job has ended", nullable = true)
+        CallbackStatus callback) {
 }

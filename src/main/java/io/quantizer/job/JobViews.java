@@ -10,10 +10,12 @@ class JobViews {
 
     private final ObjectMapper mapper;
     private final RecipeReader recipes;
+    private final JobCallbacks callbacks;
 
-    JobViews(ObjectMapper mapper, RecipeReader recipes) {
+    JobViews(ObjectMapper mapper, RecipeReader recipes, JobCallbacks callbacks) {
         this.mapper = mapper;
         this.recipes = recipes;
+        this.callbacks = callbacks;
     }
 
     JobView of(QuantizationJob job) {
@@ -21,7 +23,8 @@ class JobViews {
         return new JobView(job.getId(), job.getStatus(), job.getStage(), job.getProgress(), job.getAttempt(),
                 inputs.modelId(), inputs.calibrationDatasetId(), inputs.evaluationDatasetId(),
                 recipes.fromJson(job.getRecipe()), job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(),
-                json(job.getError()), json(job.getResult()), JobLinks.of(job.getId(), job.getStatus()));
+                json(job.getError()), json(job.getResult()), JobLinks.of(job.getId(), job.getStatus()),
+                job.getCallbackUrl(), job.getCallbackUrl() == null ? null : callbacks.status(job.getId()).orElse(null));
     }
 
     private JsonNode json(String text) {

@@ -59,6 +59,9 @@ public class QuantizationJob {
     private String artifactKey;
     @Column(name = "report_key")
     private String reportKey;
+    /** Where the job's end is POSTed; null when nobody asked. */
+    @Column(name = "callback_url")
+    private String callbackUrl;
 
     @Column(name = "created_at")
     private Instant createdAt;
@@ -77,7 +80,14 @@ public class QuantizationJob {
 
     public static QuantizationJob submit(JobInputs inputs, String recipeJson, String artifactName,
                                          String idempotencyKey, String requestFingerprint, Instant now) {
+        return submit(inputs, recipeJson, artifactName, idempotencyKey, requestFingerprint, null, now);
+    }
+
+    public static QuantizationJob submit(JobInputs inputs, String recipeJson, String artifactName,
+                                         String idempotencyKey, String requestFingerprint, String callbackUrl,
+                                         Instant now) {
         QuantizationJob job = new QuantizationJob();
+        job.callbackUrl = callbackUrl;
         job.id = UUID.randomUUID();
         job.status = JobStatus.QUEUED;
         job.progress = 0;
@@ -231,5 +241,9 @@ public class QuantizationJob {
 
     public Instant getFinishedAt() {
         return finishedAt;
+    }
+
+    public String getCallbackUrl() {
+        return callbackUrl;
     }
 }

@@ -51,7 +51,7 @@ final class AttemptPublisher {
     }
 
     static String jobPrefix(UUID jobId) {
-        return "jobs/" + jobId + "/";
+        return io.quantizer.job.JobStorage.prefix(jobId);
     }
 
     static String attemptPrefix(UUID jobId, int attempt) {

@@ -144,18 +144,30 @@ public class UploadStager {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    private void deleteStaleTempFiles() throws IOException {
+    /**
+     * Deletes staged files and servlet spool files older than an hour: an upload never takes that long to stage,
+     * so they are left over by a crashed process. Runs at startup and from the storage sweep.
+     *
+     * @return how many files were deleted
+     */
+    public int deleteStaleTempFiles() throws IOException {
         Instant cutoff = Instant.now().minus(STALE_AFTER);
+        int deleted = 0;
         try (Stream<Path> files = Files.list(tempDir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String name = file.getFileName().toString();
-                if (name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX)
+                boolean ours = name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
+                boolean spool = name.startsWith("upload_") && name.endsWith(".tmp");
+                if ((ours || spool) && Files.isRegularFile(file)
                         && Files.getLastModifiedTime(file).compareTo(FileTime.from(cutoff)) < 0) {
                     log.info("Deleting upload left over by an earlier run: {}", file);
-                    Files.deleteIfExists(file);
+                    if (Files.deleteIfExists(file)) {
+                        deleted++;
+                    }
                 }
             }
         }
+        return deleted;
     }
 
     private static MessageDigest sha256() {

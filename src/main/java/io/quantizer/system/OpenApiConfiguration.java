@@ -84,6 +84,33 @@ class OpenApiConfiguration {
     }
 
     /**
+     * Every upload (a multipart request) may be turned away by the upload admission ({@code UploadAdmissionFilter})
+     * when the staging disk has no room: documented as a 503 with {@code Retry-After} on each such operation.
+     */
+    @Bean
+    OpenApiCustomizer uploadAdmissionResponses() {
+        return openApi -> {
+            if (openApi.getPaths() == null) {
+                return;
+            }
+            openApi.getPaths().values().forEach(path -> path.readOperations().forEach(operation -> {
+                boolean upload = operation.getRequestBody() != null && operation.getRequestBody().getContent() != null
+                        && operation.getRequestBody().getContent().containsKey(MediaType.MULTIPART_FORM_DATA_VALUE);
+                if (upload && operation.getResponses() != null && operation.getResponses().get("503") == null) {
+                    operation.getResponses().addApiResponse("503", new ApiResponse()
+                            .description("No room for the upload now (quantizer.upload.max-concurrent or "
+                                    + "min-free-space); retry after Retry-After seconds")
+                            .addHeaderObject("Retry-After", new io.swagger.v3.oas.models.headers.Header()
+                                    .description("seconds to wait before retrying")
+                                    .schema(new io.swagger.v3.oas.models.media.IntegerSchema()))
+                            .content(new Content().addMediaType(MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                                    new io.swagger.v3.oas.models.media.MediaType().schema(problemRef()))));
+                }
+            }));
+        };
+    }
+
+    /**
      * Optional text parts of multipart forms (a display name, say) are shown empty. Swagger UI otherwise pre-fills
      * them with the word "string", which the service would take as the value; empty means "use the default".
      */

@@ -16,6 +16,7 @@ import org.springframework.core.Ordered;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
+import io.quantizer.storage.UploadAdmission;
 import io.quantizer.storage.UploadProperties;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,6 +50,16 @@ class UploadLimitConfiguration implements WebMvcConfigurer {
         FilterRegistrationBean<ContentLengthLimitFilter> registration = new FilterRegistrationBean<>(
                 new ContentLengthLimitFilter(upload.maxRequestBytes(), upload.maxSize().toBytes(), json));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
+        return registration;
+    }
+
+    /** After the size check (a too-large upload is a 413, not a 503), before anything spools the body. */
+    @Bean
+    FilterRegistrationBean<UploadAdmissionFilter> uploadAdmissionFilter(UploadProperties upload, JsonMapper json) {
+        FilterRegistrationBean<UploadAdmissionFilter> registration = new FilterRegistrationBean<>(
+                new UploadAdmissionFilter(UploadAdmission.forDirectory(upload), upload.maxRequestBytes(),
+                        upload.retryAfter(), json));
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 12);
         return registration;
     }
 

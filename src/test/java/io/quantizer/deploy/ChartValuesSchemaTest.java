@@ -33,6 +33,17 @@ class ChartValuesSchemaTest {
             ingress path without slash       | ingress: {hosts: [{host: a.b, paths: [{path: api, pathType: Prefix}]}]} | path
             unknown logging format           | logging: {format: xml}                                | /logging/format
             upload cap in JVM syntax         | upload: {maxSize: 2g}                                 | /upload/maxSize
+            zero concurrent uploads          | upload: {maxConcurrent: 0}                            | /upload/maxConcurrent
+            free space in JVM syntax         | upload: {minFreeSpace: 1g}                            | /upload/minFreeSpace
+            verify-full without a CA         | database: {sslMode: verify-full}                      | /database
+            verify-ca with an empty CA name  | database: {sslMode: verify-ca, sslRootCert: {existingSecret: ''}} | /database/sslRootCert/existingSecret
+            zero attempts                    | worker: {maxAttempts: 0}                              | /worker/maxAttempts
+            result size in JVM syntax        | worker: {maxResultSize: 1m}                           | /worker/maxResultSize
+            retention without a unit         | jobs: {retention: 30}                                 | /jobs/retention
+            callback allow-list of host names | callbacks: {allow: [ci.example.com]}                 | /callbacks/allow/0
+            policy without database peers    | networkPolicy: {enabled: true, objectStore: [{ipBlock: {cidr: 1.2.3.0/24}}]} | /networkPolicy/database
+            policy without store peers       | networkPolicy: {enabled: true, database: [{ipBlock: {cidr: 10.0.0.0/24}}]} | /networkPolicy/objectStore
+            policy peer of an unknown kind   | networkPolicy: {callbacks: [{service: ci}]}           | service
             """)
     void refusesInvalidValues(String description, String values, String pointer) {
         assertThatThrownBy(() -> RenderedChart.template(values + "\n"))
@@ -47,6 +58,9 @@ class ChartValuesSchemaTest {
             percent disruption budget  | worker: {podDisruptionBudget: {enabled: true, maxUnavailable: 50%}}
             numeric cpu                | api: {resources: {limits: {cpu: 2, memory: 2Gi}, requests: {cpu: 0.5, memory: 2Gi}}}
             S3 on MinIO                | storage: {s3: {endpoint: 'http://minio:9000', pathStyleAccess: true, accessKey: a, secretKey: b}}
+            verify-full with a CA      | database: {sslMode: verify-full, sslRootCert: {existingSecret: pg-ca, key: root.crt}}
+            a retention                | jobs: {retention: 30d}
+            an allowed callback range  | callbacks: {allow: ['10.42.0.0/16', 'fd00::/8']}
             """)
     void acceptsValidVariations(String description, String values) {
         assertThat(RenderedChart.template(values + "\n")).as(description).contains("kind: Deployment");

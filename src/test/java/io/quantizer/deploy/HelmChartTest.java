@@ -320,6 +320,8 @@ class HelmChartTest {
         assertThat(worker.workDir()).isEqualTo(Path.of("/var/lib/quantizer/work"));
         assertThat(worker.childMaxHeap()).isEqualTo(DataSize.ofGigabytes(2));
         assertThat(worker.timeout()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(worker.maxAttempts()).isEqualTo(3);
+        assertThat(worker.maxResultSize()).isEqualTo(DataSize.ofMegabytes(1));
         assertThat(binder("api.yaml").bind("quantizer.worker.enabled", Boolean.class).get()).isFalse();
     }
 

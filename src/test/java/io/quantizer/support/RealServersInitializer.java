@@ -28,6 +28,11 @@ public class RealServersInitializer implements ApplicationContextInitializer<Con
         properties.put("quantizer.storage.s3.path-style-access", "true");
         properties.put("quantizer.storage.s3.access-key", S3MockServer.ACCESS_KEY);
         properties.put("quantizer.storage.s3.secret-key", S3MockServer.SECRET_KEY);
+        // job callbacks reach the tests' own loopback receivers, and are retried quickly
+        properties.put("quantizer.callbacks.allow", "127.0.0.1/32");
+        properties.put("quantizer.callbacks.poll-interval", "200ms");
+        properties.put("quantizer.callbacks.initial-backoff", "200ms");
+        properties.put("quantizer.callbacks.max-attempts", "3");
         context.getEnvironment().getPropertySources()
                 .addFirst(new MapPropertySource("quantizer-real-test-servers", properties));
     }
