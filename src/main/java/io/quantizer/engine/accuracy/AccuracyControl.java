@@ -65,8 +65,11 @@ public final class AccuracyControl {
         } else if (!recipe.analysis().enabled()) {
             return new Result(s.outcome(), s.evaluation(), null, null, List.of());
         }
+        // alone, the analysis adds at most the forward passes of the evaluation's accuracy pass (fp32 and int8 over
+        // every sample); a search, whose trials cost a whole evaluation each, gets the recipe's bounds only
         LayerAnalyzer.Inputs inputs = new LayerAnalyzer.Inputs(s.prepared(), s.ranges(), s.outcome(), s.data(),
-                recipe.constantInputs(), s.evaluation().classificationOutput());
+                recipe.constantInputs(), s.evaluation().classificationOutput(),
+                search ? 0 : 2 * s.evaluation().sampleCount());
         LayerAnalyzer.Outcome analysis;
         try {
             analysis = new LayerAnalyzer(recipe).analyze(inputs, f -> progress.accept(f * (search ? ANALYSIS_SHARE : 1)));

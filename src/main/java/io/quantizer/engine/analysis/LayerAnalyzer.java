@@ -27,9 +27,13 @@ import io.quantizer.engine.report.LayerAnalysis;
  */
 public final class LayerAnalyzer {
 
-    /** What the analysis ran on. */
+    /**
+     * What the analysis runs on.
+     *
+     * @param passBudget most forward passes (one model, one sample) it may add, or 0 for no bound beyond the recipe's
+     */
     public record Inputs(ModelProto prepared, Map<String, TensorRange> ranges, QuantizationOutcome outcome,
-                         Path data, Map<String, BigDecimal> constants, String classificationOutput) {
+                         Path data, Map<String, BigDecimal> constants, String classificationOutput, long passBudget) {
     }
 
     /**
@@ -51,14 +55,20 @@ public final class LayerAnalyzer {
 
     public Outcome analyze(Inputs in, DoubleConsumer progress) throws IOException, OrtException {
         Analysis settings = recipe.analysis();
-        AnalysisSubset subset = new AnalysisSubset(in.data(), in.constants(), settings.samples());
+        QdqQuantizer quantizer = new QdqQuantizer(recipe);
+        List<QuantGroup> groups = quantizer.groups(in.prepared(), in.ranges());
+        int measuredCount = (int) Math.min(settings.maxGroups(), groups.stream().filter(g -> !g.movesDataOnly())
+                .count());
+        long samples = settings.samples();
+        if (in.passBudget() > 0) {
+            samples = Math.max(1, Math.min(samples, in.passBudget() / (2 + measuredCount)));
+        }
+        AnalysisSubset subset = new AnalysisSubset(in.data(), in.constants(), samples);
         ActivationErrorPass.Result errors = ActivationErrorPass.run(in.prepared(), in.outcome().model(),
                 in.outcome().tensors(), subset, in.classificationOutput());
         SubsetScore base = errors.quantized();
         boolean top1 = base.top1() != null;
-        List<QuantGroup> candidates = byOwnError(new QdqQuantizer(recipe).groups(in.prepared(), in.ranges()),
-                errors.ownSqnr());
-        int measuredCount = Math.min(settings.maxGroups(), candidates.size());
+        List<QuantGroup> candidates = byOwnError(groups, errors.ownSqnr());
         progress.accept(1.0 / (measuredCount + 1));
         CandidateScorer scorer = new CandidateScorer(recipe, in.prepared(), in.ranges(), subset, errors.reference(),
                 in.classificationOutput());

@@ -8,7 +8,8 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 /**
  * The per-layer analysis every job runs after evaluation, and its cost bounds. Its cost is
  * {@code (2 + measured groups) × samples} forward passes of one sample: the fp32 and the int8 model once with their
- * activations exposed, then one model per measured group.
+ * activations exposed, then one model per measured group. Without an accuracy target the samples are also cut so
+ * that this stays within the evaluation's own accuracy pass ({@code 2 × evaluation samples}).
  *
  * @param enabled   run it (an accuracy target runs it regardless: the search needs its ranking)
  * @param samples   evaluation samples it runs on, the first ones of the set
