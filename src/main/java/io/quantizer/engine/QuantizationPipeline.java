@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import ai.onnxruntime.OrtException;
+import io.quantizer.engine.accuracy.AccuracyControl;
 import io.quantizer.engine.calibration.CalibrationResult;
 import io.quantizer.engine.calibration.CalibrationRunner;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
@@ -55,6 +56,7 @@ public final class QuantizationPipeline {
     private static final double PREPARED = 0.05;
     private static final double CALIBRATED = 0.45;
     private static final double QUANTIZED = 0.55;
+    private static final double EVALUATED = 0.8;
 
     private final QuantizationRecipe recipe;
     private final EvaluationSettings evaluation;
@@ -84,27 +86,32 @@ public final class QuantizationPipeline {
 
         QuantizationOutcome outcome = quantizer.quantize(prepared.model(), calibration.ranges());
         OnnxModels.save(outcome.model(), in.outputModel());
-        Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),
-                Files.size(in.outputModel()));
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);
 
         boolean heldOut = in.evaluation() != null;
+        Path data = heldOut ? in.evaluation() : in.calibration();
+        String dataset = heldOut ? EvaluationResult.EVALUATION_SET : EvaluationResult.CALIBRATION_SET;
         // The baseline is the prepared fp32 graph: the same model after ONNX Runtime's basic optimisations, which
         // the full level applies anyway; unlike the original it is known to load (stale shapes cleared). A float16
         // model's prepared graph computes in float32, so there the user's float16 model is the baseline.
         Path reference = prepared.widenedFromFloat16() ? in.model() : prepared.path();
         EvaluationResult result = new Evaluator(evaluation, recipe.constantInputs()).evaluate(reference,
-                Files.size(in.model()),
-                in.outputModel(), heldOut ? in.evaluation() : in.calibration(),
-                heldOut ? EvaluationResult.EVALUATION_SET : EvaluationResult.CALIBRATION_SET,
-                f -> listener.progress(Stage.EVALUATING, QUANTIZED + f * (1 - QUANTIZED)));
+                Files.size(in.model()), in.outputModel(), data, dataset,
+                f -> listener.progress(Stage.EVALUATING, QUANTIZED + f * (EVALUATED - QUANTIZED)));
+        // the per-layer analysis, and with an accuracy target the search, which may replace the artifact
+        AccuracyControl.Result controlled = new AccuracyControl(recipe, evaluation).run(new AccuracyControl.Start(
+                prepared.model(), calibration.ranges(), outcome, result, secs(t3, System.nanoTime()), reference,
+                Files.size(in.model()), in.outputModel(), data, dataset, in.workDir()),
+                f -> listener.progress(Stage.EVALUATING, EVALUATED + f * (1 - EVALUATED)));
+        Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),
+                Files.size(in.outputModel()));
         long t4 = System.nanoTime();
 
         Summary.StageSeconds seconds = new Summary.StageSeconds(secs(t0, t1), secs(t1, t2), secs(t2, t3),
                 secs(t3, t4));
-        return ReportBuilder.build(recipe, prepared.notes(), calibration, outcome, artifact, result, seconds,
-                MachineInfo.detect());
+        return ReportBuilder.build(recipe, prepared.notes(), calibration, controlled.outcome(), artifact,
+                controlled.evaluation(), seconds, MachineInfo.detect(), controlled);
     }
 
     private static double secs(long from, long to) {

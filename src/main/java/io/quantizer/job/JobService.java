@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.storage.ObjectStore;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
@@ -64,7 +65,7 @@ public class JobService {
         if (submission.callbackUrl() != null) {
             callbacks.checkUrl(submission.callbackUrl());
         }
-        ModelFacts model = checkInputs(submission.inputs(), submission.recipe().constantInputs());
+        ModelFacts model = checkInputs(submission.inputs(), submission.recipe());
         QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
                 artifactName(model.name()), key.orElse(null), submission.fingerprint(), submission.callbackUrl(),
                 Instant.now());
@@ -176,7 +177,8 @@ public class JobService {
     }
 
     /** Looks the inputs up and checks that they fit each other; 422 naming every problem otherwise. */
-    private ModelFacts checkInputs(JobInputs inputs, Map<String, BigDecimal> constants) {
+    private ModelFacts checkInputs(JobInputs inputs, QuantizationRecipe recipe) {
+        Map<String, BigDecimal> constants = recipe.constantInputs();
         List<Map<String, String>> unknown = new ArrayList<>();
         Optional<ModelFacts> model = catalog.model(inputs.modelId());
         if (model.isEmpty()) {
@@ -199,6 +201,10 @@ public class JobService {
             problems.addAll(InputCompatibility.labels(model.get(), evaluation.get(), labelRange(evaluation.get()),
                     "evaluationDatasetId"));
         }
+        // the engine's rule: a top-1 target needs labels where the job evaluates (the evaluation set, else calibration)
+        boolean labelled = evaluation.orElse(calibration.get()).labels().isPresent();
+        recipe.problemsWithData(labelled).forEach(p -> problems.add(new InputCompatibility.Problem(
+                "recipe." + p.substring(0, Math.max(0, p.indexOf(':'))), p)));
         if (!problems.isEmpty()) {
             throw new ApiException.Unprocessable("inputs-do-not-fit", "Model and data set do not fit",
                     String.join("; ", problems.stream().map(InputCompatibility.Problem::message).toList()) + ".")

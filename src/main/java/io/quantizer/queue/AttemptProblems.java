@@ -49,10 +49,11 @@ final class AttemptProblems {
                         + "usual causes.", attempt, exit, outcome.tail());
     }
 
-    String timedOut(EngineOutcome outcome, int attempt) {
+    String timedOut(EngineOutcome outcome, int attempt, java.time.Duration limit) {
         return json("engine-timeout", "The engine ran too long", 500,
-                "The engine was stopped after " + worker.timeout().toSeconds() + " s (quantizer.worker.timeout); "
-                        + "the job did not finish in time.", attempt, null, outcome.tail());
+                "The engine was stopped after " + limit.toSeconds() + " s (quantizer.worker.timeout"
+                        + (limit.equals(worker.timeout()) ? "" : ", plus the recipe's accuracy.timeLimit")
+                        + "); the job did not finish in time.", attempt, null, outcome.tail());
     }
 
     String missingInput(String what, int attempt) {

@@ -21,6 +21,7 @@ import io.quantizer.storage.ObjectStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
+import io.quantizer.engine.recipe.QuantizationRecipe;
 import tools.jackson.databind.ObjectMapper;
 
 /**
@@ -53,6 +54,7 @@ public class JobAttemptRunner {
     private final AttemptProblems problems;
     private final AttemptPublisher publisher;
     private final JobMetrics metrics;
+    private final ObjectMapper mapper;
 
     JobAttemptRunner(JobLifecycle lifecycle, JobCatalog catalog, ObjectStore store, ObjectMapper mapper,
                      WorkerProperties worker, JobMetrics metrics) {
@@ -60,6 +62,7 @@ public class JobAttemptRunner {
         this.catalog = catalog;
         this.worker = worker;
         this.metrics = metrics;
+        this.mapper = mapper;
         this.transfers = new StoreTransfers(store, worker.uploadAttempts(), worker.uploadRetryDelay());
         this.problems = new AttemptProblems(mapper, worker);
         this.publisher = new AttemptPublisher(lifecycle, transfers, problems, mapper,
@@ -111,7 +114,8 @@ public class JobAttemptRunner {
             return Outcome.FINISHED;
         }
         Control control = new Control(claim, clock, shuttingDown);
-        EngineSupervisor supervisor = new EngineSupervisor(worker.timeout(), worker.watchInterval());
+        Duration timeout = timeout(claim.recipeJson());
+        EngineSupervisor supervisor = new EngineSupervisor(timeout, worker.watchInterval());
         List<String> command = EngineCommand.viaArgumentFile(
                 EngineCommand.build(worker, EngineCommand.Launch.current(), inputs.get()), workspace.argumentFile());
         EngineOutcome outcome = supervisor.run(command, workspace.dir(), "engine-" + claim.jobId(), control);
@@ -124,10 +128,20 @@ public class JobAttemptRunner {
                 yield published;
             }
             case EXITED_WITH_ERROR -> fail(claim, problems.engineExit(outcome, claim.attempt()));
-            case TIMED_OUT -> fail(claim, problems.timedOut(outcome, claim.attempt()));
+            case TIMED_OUT -> fail(claim, problems.timedOut(outcome, claim.attempt(), timeout));
             case LOST_OWNERSHIP -> Outcome.LOST;
             case SHUTDOWN -> Outcome.INTERRUPTED_BY_SHUTDOWN;
         };
+    }
+
+    /**
+     * The attempt's wall-clock limit: {@code quantizer.worker.timeout}, plus the accuracy search's own time limit
+     * when the recipe sets a target, so a search the user gave an hour is not cut off by the plain job's limit.
+     */
+    private Duration timeout(String recipeJson) {
+        QuantizationRecipe recipe = mapper.readValue(recipeJson, QuantizationRecipe.class).withDefaults();
+        return recipe.accuracy() == null ? worker.timeout()
+                : worker.timeout().plusSeconds(recipe.accuracy().timeLimit());
     }
 
     /** Downloads the inputs; empty (the job already FAILED) when one is missing or storage keeps failing. */

@@ -199,6 +199,64 @@ class JobApiIT {
     }
 
     @Test
+    void badAccuracyTargetsAreRefusedNamingTheFieldAndNoJobIsCreated() {
+        long before = jobsOfModel(model);
+
+        Response both = client.submit(body(Map.of("accuracy", Map.of("maxTop1Drop", 0.01, "minCosine", 0.99))));
+        Response none = client.submit(body(Map.of("accuracy", Map.of("maxTrials", 3))));
+        Response drop = client.submit(body(Map.of("accuracy", Map.of("maxTop1Drop", 1.5))));
+        Response trials = client.submit(body(Map.of("accuracy", Map.of("minCosine", 0.99, "maxTrials", -1))));
+        Response time = client.submit(body(Map.of("accuracy", Map.of("minCosine", 0.99, "timeLimit", 0))));
+        Response samples = client.submit(body(Map.of("analysis", Map.of("samples", 0))));
+        // the calibration set has no labels and there is no evaluation set: a top-1 target cannot be measured
+        Response unlabelled = client.submit(Map.of("modelId", model, "calibrationDatasetId", calibration,
+                "recipe", Map.of("accuracy", Map.of("maxTop1Drop", 0.01))));
+
+        assertThat(both.status()).isEqualTo(422);
+        assertThat(both.detail()).contains("exactly one target");
+        assertThat(none.status()).isEqualTo(422);
+        assertThat(drop.status()).isEqualTo(422);
+        assertThat(drop.detail()).contains("accuracy.maxTop1Drop", "1.5");
+        assertThat(drop.json().at("/errors/0/field").asString()).isEqualTo("recipe.accuracy.maxTop1Drop");
+        assertThat(trials.status()).isEqualTo(422);
+        assertThat(trials.detail()).contains("accuracy.maxTrials", "-1");
+        assertThat(time.status()).isEqualTo(422);
+        assertThat(time.detail()).contains("accuracy.timeLimit", "seconds");
+        assertThat(samples.status()).isEqualTo(422);
+        assertThat(samples.detail()).contains("analysis.samples");
+        assertThat(unlabelled.status()).isEqualTo(422);
+        assertThat(unlabelled.detail()).contains("accuracy.maxTop1Drop", "labels");
+        assertThat(unlabelled.json().at("/errors/0/field").asString()).isEqualTo("recipe.accuracy.maxTop1Drop");
+        assertThat(jobsOfModel(model)).isEqualTo(before);
+    }
+
+    @Test
+    void anAccuracyControlledJobReturnsItsAnalysisAndTrialsAsTypedFields() throws Exception {
+        Response submitted = client.submit(body(Map.of("accuracy", Map.of("minCosine", 0.9999, "maxTrials", 2),
+                "analysis", Map.of("samples", 16))));
+        assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
+        assertThat(submitted.json().at("/recipe/accuracy/timeLimit").asInt()).isEqualTo(600);
+        UUID id = UUID.fromString(submitted.json().get("id").asString());
+
+        JsonNode done = client.await(id, JobTestClient::finished, JOB_TIMEOUT);
+
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        JsonNode layers = done.at("/result/layers");
+        assertThat(layers.get("metric").asString()).isEqualTo("top1");
+        assertThat(layers.get("samples").asInt()).isEqualTo(16);
+        assertThat(layers.get("extraForwardPasses").isIntegralNumber()).isTrue();
+        assertThat(layers.get("tensors").get(0).get("sqnrDb").isNumber()).isTrue();
+        assertThat(layers.get("groups").get(0).get("rank").asInt()).isEqualTo(1);
+        assertThat(layers.get("groups").get(0).get("nodes").isArray()).isTrue();
+        JsonNode search = done.at("/result/accuracySearch");
+        assertThat(search.at("/target/metric").asString()).isEqualTo("cosine");
+        assertThat(search.get("met").isBoolean()).isTrue();
+        assertThat(search.get("trials").get(0).get("index").asInt()).isZero();
+        assertThat(search.get("trials").get(0).get("floatGroups").isArray()).isTrue();
+        assertThat(search.get("returnedTrial").asInt()).isLessThan(search.get("trials").size());
+    }
+
+    @Test
     void malformedRequestsAreBadRequests() {
         Response missing = client.submit(Map.of("modelId", model));
         Response unknown = client.submit(Map.of("modelId", model, "calibrationDatasetId", calibration,

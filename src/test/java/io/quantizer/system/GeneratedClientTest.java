@@ -29,6 +29,7 @@ import io.quantizer.client.api.ModelsApi;
 import io.quantizer.client.api.QuantizationJobsApi;
 import io.quantizer.client.model.Dataset;
 import io.quantizer.client.model.EvaluationResult;
+import io.quantizer.client.model.LayerAnalysis;
 import io.quantizer.client.model.Model;
 import io.quantizer.client.model.OutputFidelity;
 import io.quantizer.client.model.Problem;
@@ -128,6 +129,18 @@ class GeneratedClientTest {
         assertThat(result.getNodes().getQuantized())
                 .containsExactly("conv_Conv", "relu_Relu", "pool_MaxPool", "flat_Flatten", "logits_Gemm");
         assertThat(result.getNodes().getKeptFloat()).isEmpty();
+
+        // every job carries its per-layer analysis, typed; no accuracy target, no search
+        LayerAnalysis layers = result.getLayers();
+        assertThat(layers.getMetric()).isEqualTo("top1");
+        assertThat(layers.getSamples()).isBetween(1, 64);
+        assertThat(layers.getExtraForwardPasses()).isEqualTo((2L + layers.getGroups().size()) * layers.getSamples())
+                .isLessThanOrEqualTo(2 * eval.getSampleCount());
+        assertThat(layers.getTensors()).isNotEmpty().allSatisfy(t -> assertThat(t.getCosine()).isBetween(-1.0, 1.0 + 1e-9));
+        assertThat(layers.getGroups()).isNotEmpty();
+        assertThat(layers.getGroups().get(0).getRank()).isEqualTo(1);
+        assertThat(layers.getGroups().get(0).getNodes()).contains(layers.getGroups().get(0).getId());
+        assertThat(result.getAccuracySearch()).isNull();
 
         File artifact = jobs.downloadQuantizedModel(job.getId());
         byte[] onnx = Files.readAllBytes(artifact.toPath());

@@ -11,7 +11,7 @@ import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
 /** Makes the tensors to observe visible to ONNX Runtime as extra graph outputs. */
-final class GraphAugmenter {
+public final class GraphAugmenter {
 
     private GraphAugmenter() {
     }
@@ -26,7 +26,7 @@ final class GraphAugmenter {
     }
 
     /** Adds each tensor as a graph output, unless it already is one. */
-    static ModelProto withOutputs(ModelProto model, Set<String> tensors) {
+    public static ModelProto withOutputs(ModelProto model, Set<String> tensors) {
         GraphProto.Builder graph = model.getGraph().toBuilder();
         Set<String> outputs = new HashSet<>();
         graph.getOutputList().forEach(o -> outputs.add(o.getName()));

@@ -54,7 +54,7 @@ public final class Evaluator {
             ModelFeed feed = ModelFeed.bind(reference.getInputInfo(), ds.description(), constants);
             ModelFeed.bind(candidate.getInputInfo(), ds.description(), constants);
             long total = Math.min(settings.maxSamples(), ds.description().sampleCount());
-            int batch = (int) Math.max(1, Math.min(MAX_BATCH, BATCH_INPUT_BUDGET / Math.max(1, feed.bytesPerSample())));
+            int batch = batchSize(feed);
             FidelityPass pass = new FidelityPass(reference, candidate);
             double share = settings.latency() ? 0.8 : 1.0;
             try (FeedReader reader = new FeedReader(ds, feed, batch, total, ds.description().labelTensor())) {
@@ -67,6 +67,11 @@ public final class Evaluator {
             return assemble(pass, ds.description().labelTensor() != null, latency, fp32SizeBytes,
                     Files.size(quantized), dataset);
         }
+    }
+
+    /** Samples per accuracy batch for this feed: at most {@link #MAX_BATCH}, within {@link #BATCH_INPUT_BUDGET}. */
+    public static int batchSize(ModelFeed feed) {
+        return (int) Math.max(1, Math.min(MAX_BATCH, BATCH_INPUT_BUDGET / Math.max(1, feed.bytesPerSample())));
     }
 
     private ModelMetrics.Latency[] measureLatency(NumpyDataset ds, ModelFeed feed, OrtSession reference,

@@ -6,7 +6,7 @@ import java.nio.FloatBuffer;
  * Accumulates how far one output of the quantized model is from the fp32 one over all evaluated samples, in
  * running sums (constant memory): cosine similarity and SQNR over all values, mean and max absolute error.
  */
-final class OutputComparison {
+public final class OutputComparison {
 
     private final String name;
     private double sumReference2;
@@ -17,11 +17,11 @@ final class OutputComparison {
     private double maxAbsError;
     private long count;
 
-    OutputComparison(String name) {
+    public OutputComparison(String name) {
         this.name = name;
     }
 
-    void add(FloatBuffer reference, FloatBuffer quantized) {
+    public void add(FloatBuffer reference, FloatBuffer quantized) {
         int n = reference.remaining();
         if (quantized.remaining() != n) {
             throw new IllegalStateException("output '" + name + "' has " + n + " values in fp32 but "
@@ -46,7 +46,7 @@ final class OutputComparison {
         count += n;
     }
 
-    OutputFidelity result() {
+    public OutputFidelity result() {
         double norms = Math.sqrt(sumReference2) * Math.sqrt(sumQuantized2);
         double cosine;
         if (sumError2 == 0) {

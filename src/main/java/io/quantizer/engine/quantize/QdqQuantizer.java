@@ -57,6 +57,12 @@ public final class QdqQuantizer {
         return quantize(prepared, ranges, true);
     }
 
+    /** The groups a user can return to float, read off the same marking {@link #quantize} emits. */
+    public List<QuantGroup> groups(ModelProto prepared, Map<String, TensorRange> ranges) {
+        Marking marking = mark(NodeNames.ensure(prepared), ranges);
+        return QuantGroups.of(marking.index(), marking.plan(), marking.decisions());
+    }
+
     /** @param padInputChannels whether to apply {@link InputChannelPadding} (tests compare with and without) */
     QuantizationOutcome quantize(ModelProto prepared, Map<String, TensorRange> ranges, boolean padInputChannels) {
         ModelProto model = NodeNames.ensure(prepared);

@@ -25,7 +25,18 @@ public record QuantizationRecipe(
         List<String> excludeOpTypes,
         List<String> includeNodes,
         List<String> includeOpTypes,
-        Map<String, BigDecimal> constantInputs) {
+        Map<String, BigDecimal> constantInputs,
+        Analysis analysis,
+        Accuracy accuracy) {
+
+    /** A recipe without a per-layer analysis setting or an accuracy target (the defaults apply). */
+    public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
+                              Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
+                              List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
+                              List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
+        this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null);
+    }
 
     /** A recipe without constant inputs. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
@@ -110,13 +121,26 @@ public record QuantizationRecipe(
                 includeNodes != null ? List.copyOf(includeNodes) : List.of(),
                 includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of(),
                 // sorted, so that the same constants written in another order are the same recipe
-                constantInputs != null ? sorted(constantInputs) : Map.of());
+                constantInputs != null ? sorted(constantInputs) : Map.of(),
+                (analysis != null ? analysis : new Analysis(null, null, null)).withDefaults(),
+                accuracy != null ? accuracy.withDefaults() : null);
     }
 
     /** A copy of the recipe with {@code constants} as its constant inputs. */
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
-                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants);
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, analysis,
+                accuracy);
+    }
+
+    /** A copy of the recipe that also excludes {@code nodes} (an accuracy search returning groups to float). */
+    public QuantizationRecipe withExcludedNodes(java.util.Collection<String> nodes) {
+        QuantizationRecipe r = withDefaults();
+        java.util.LinkedHashSet<String> all = new java.util.LinkedHashSet<>(r.excludeNodes());
+        all.addAll(nodes);
+        return new QuantizationRecipe(r.mode, r.format, r.activationType, r.weightType, r.perChannel,
+                r.symmetricActivations, r.calibration, List.copyOf(all), r.excludeOpTypes, r.includeNodes,
+                r.includeOpTypes, r.constantInputs, r.analysis, r.accuracy);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -168,6 +192,23 @@ public record QuantizationRecipe(
         if (!(c > 0 && c < 1)) {
             problems.add("calibration.movingAverageConstant: must be in (0, 1), got " + c);
         }
+        problems.addAll(r.analysis().problems());
+        if (r.accuracy() != null) {
+            problems.addAll(r.accuracy().problems());
+        }
         return problems;
+    }
+
+    /**
+     * Problems with the recipe given the data the job evaluates on; the API's submit check and the engine both call
+     * it. {@code labelled}: whether that data set (the evaluation set, else the calibration set) holds labels.
+     */
+    public List<String> problemsWithData(boolean labelled) {
+        Accuracy a = withDefaults().accuracy();
+        if (a != null && a.maxTop1Drop() != null && !labelled) {
+            return List.of("accuracy.maxTop1Drop: needs labels in the evaluation data set (or, without one, in the "
+                    + "calibration data set); use accuracy.minCosine for data without labels");
+        }
+        return List.of();
     }
 }

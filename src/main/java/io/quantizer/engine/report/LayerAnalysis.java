@@ -8,8 +8,9 @@ import java.util.List;
  *
  * @param metric             what sensitivity is measured in: {@code top1} (labelled classifiers) or {@code cosine}
  *                           (the outputs' cosine to fp32, for everything else)
- * @param samples            evaluation samples the analysis ran on
- * @param extraForwardPasses model runs the analysis added to the plain evaluation (its whole cost)
+ * @param samples            evaluation samples the analysis ran on (the first ones of the set)
+ * @param extraForwardPasses forward passes of one model on one sample the analysis added to the plain evaluation
+ *                           (its whole cost): {@code (2 + measured groups) × samples}
  * @param tensors            activation error per quantized activation tensor, in graph order
  * @param groups             the units that return to float together, ranked: the first is what to exclude first
  */
@@ -23,12 +24,20 @@ public record LayerAnalysis(String metric, int samples, long extraForwardPasses,
 
     /**
      * @param tensor      the fp32 tensor's name
-     * @param producer    the node that computes it
+     * @param producer    the node that computes it, null for a graph input
      * @param sqnrDb      {@code 10·log10(Σx² / Σ(x − x̂)²)}, null when int8 equals fp32 exactly
      * @param cosine      cosine between the fp32 and the dequantized int8 values, all samples as one vector
      * @param maxAbsError largest |x − x̂| seen
+     * @param ownSqnrDb   the SQNR of fp32 put through this tensor's own quantize-dequantize: the error its range
+     *                    adds alone, without the error of earlier layers that {@code sqnrDb} includes; null when exact
      */
-    public record TensorError(String tensor, String producer, Double sqnrDb, double cosine, double maxAbsError) {
+    public record TensorError(String tensor, String producer, Double sqnrDb, double cosine, double maxAbsError,
+                              Double ownSqnrDb) {
+
+        /** An error without the tensor's own-range figure. */
+        public TensorError(String tensor, String producer, Double sqnrDb, double cosine, double maxAbsError) {
+            this(tensor, producer, sqnrDb, cosine, maxAbsError, null);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.quantizer.engine.report;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.quantizer.engine.accuracy.AccuracyControl;
 import io.quantizer.engine.calibration.CalibrationResult;
 import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.MachineInfo;
@@ -21,6 +22,25 @@ public final class ReportBuilder {
                                            CalibrationResult calibration, QuantizationOutcome outcome,
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
                                            Summary.StageSeconds seconds, MachineInfo machine) {
+        return build(recipe, preprocessingNotes, calibration, outcome, artifact, evaluation, seconds, machine, null,
+                null, List.of());
+    }
+
+    /** The report of an accuracy-controlled run: {@code outcome} and {@code evaluation} are the returned model's. */
+    public static QuantizationReport build(QuantizationRecipe recipe, List<String> preprocessingNotes,
+                                           CalibrationResult calibration, QuantizationOutcome outcome,
+                                           Summary.QuantizedModel artifact, EvaluationResult evaluation,
+                                           Summary.StageSeconds seconds, MachineInfo machine,
+                                           AccuracyControl.Result controlled) {
+        return build(recipe, preprocessingNotes, calibration, outcome, artifact, evaluation, seconds, machine,
+                controlled.layers(), controlled.search(), controlled.warnings());
+    }
+
+    private static QuantizationReport build(QuantizationRecipe recipe, List<String> preprocessingNotes,
+                                            CalibrationResult calibration, QuantizationOutcome outcome,
+                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
+                                            Summary.StageSeconds seconds, MachineInfo machine, LayerAnalysis layers,
+                                            AccuracySearch search, List<String> controlWarnings) {
         List<String> quantized = new ArrayList<>();
         List<String> quantizedOpTypes = new ArrayList<>();
         List<Summary.KeptFloat> keptFloat = new ArrayList<>();
@@ -45,9 +65,10 @@ public final class ReportBuilder {
         if (quality.unusable()) { // first, so that nobody reads a wrecked model as a quiet success
             warnings.add(quality.warning(full, calibration.statistics(), tensors, quantizedOpTypes));
         }
+        warnings.addAll(controlWarnings); // a missed accuracy target next: the user asked for it
         warnings.addAll(Warnings.of(evaluation, keptFloat, calibration.statistics()));
         Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat, noFloatMath), seconds,
-                machine, warnings);
+                machine, warnings, layers, search);
         Details.CalibrationRun run = new Details.CalibrationRun(
                 full.calibration().method().name().toLowerCase(java.util.Locale.ROOT), calibration.sampleCount(),
                 calibration.batchSize(), calibration.ranges().size());
