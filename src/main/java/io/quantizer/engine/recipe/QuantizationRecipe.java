@@ -25,7 +25,19 @@ public record QuantizationRecipe(
         List<String> excludeOpTypes,
         List<String> includeNodes,
         List<String> includeOpTypes,
-        Map<String, BigDecimal> constantInputs) {
+        Map<String, BigDecimal> constantInputs,
+        BiasCorrection biasCorrection,
+        CrossLayerEqualization crossLayerEqualization,
+        SmoothQuant smoothQuant) {
+
+    /** A recipe with the accuracy-recovery algorithms at their defaults. */
+    public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
+                              Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
+                              List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
+                              List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
+        this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null, null);
+    }
 
     /** A recipe without constant inputs. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
@@ -65,7 +77,9 @@ public record QuantizationRecipe(
         @JsonProperty("minmax") MINMAX,
         @JsonProperty("percentile") PERCENTILE,
         @JsonProperty("entropy") ENTROPY,
-        @JsonProperty("mse") MSE
+        @JsonProperty("mse") MSE,
+        /** per tensor, whichever of the four methods above gives the lowest measured quantization error */
+        @JsonProperty("auto") AUTO
     }
 
     /**
@@ -92,6 +106,57 @@ public record QuantizationRecipe(
         }
     }
 
+    /**
+     * Fast bias correction (as NNCF's FastBiasCorrection): after quantization, each Conv/Gemm with a bias gets
+     * that bias shifted by the mean error int8 introduces into its output channels, measured on calibration
+     * samples by running the layer in float and in int8 on the same float input.
+     *
+     * @param enabled    whether to correct biases
+     * @param maxSamples calibration samples the errors are measured on, at least 1
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record BiasCorrection(Boolean enabled, Integer maxSamples) {
+
+        public BiasCorrection withDefaults() {
+            return new BiasCorrection(enabled != null ? enabled : Boolean.FALSE,
+                    maxSamples != null ? maxSamples : 128);
+        }
+    }
+
+    /**
+     * Cross-layer equalization (Nagel et al. 2019): for two consecutive convolutions joined directly or through
+     * a ReLU, scales output channel i of the first by 1/s and input channel i of the second by s, with s chosen
+     * so both weights get the same per-channel range. Exact in float; it helps depthwise-separable nets whose
+     * folded BatchNorm left a few channels with outlying weight ranges.
+     *
+     * @param enabled    whether to equalize
+     * @param iterations rounds over all pairs (a conv between two pairs moves again), 1 to 100
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record CrossLayerEqualization(Boolean enabled, Integer iterations) {
+
+        public CrossLayerEqualization withDefaults() {
+            return new CrossLayerEqualization(enabled != null ? enabled : Boolean.FALSE,
+                    iterations != null ? iterations : 4);
+        }
+    }
+
+    /**
+     * SmoothQuant (Xiao et al. 2023) for MatMul/Gemm with constant weights: divides activation channel j by
+     * s_j = max|x_j|^alpha / max|W_j|^(1-alpha) and multiplies weight row j by it, so outlier channels move into
+     * the weights, which are quantized per channel. Exact in float.
+     *
+     * @param enabled whether to smooth
+     * @param alpha   the migration strength, in [0, 1]: 0 leaves activations alone, 1 moves all of their range
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record SmoothQuant(Boolean enabled, Double alpha) {
+
+        public SmoothQuant withDefaults() {
+            return new SmoothQuant(enabled != null ? enabled : Boolean.FALSE, alpha != null ? alpha : 0.5);
+        }
+    }
+
     public static QuantizationRecipe defaults() {
         return new QuantizationRecipe(null, null, null, null, null, null, null, null, null).withDefaults();
     }
@@ -110,13 +175,18 @@ public record QuantizationRecipe(
                 includeNodes != null ? List.copyOf(includeNodes) : List.of(),
                 includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of(),
                 // sorted, so that the same constants written in another order are the same recipe
-                constantInputs != null ? sorted(constantInputs) : Map.of());
+                constantInputs != null ? sorted(constantInputs) : Map.of(),
+                (biasCorrection != null ? biasCorrection : new BiasCorrection(null, null)).withDefaults(),
+                (crossLayerEqualization != null ? crossLayerEqualization
+                        : new CrossLayerEqualization(null, null)).withDefaults(),
+                (smoothQuant != null ? smoothQuant : new SmoothQuant(null, null)).withDefaults());
     }
 
     /** A copy of the recipe with {@code constants} as its constant inputs. */
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
-                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants);
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, biasCorrection,
+                crossLayerEqualization, smoothQuant);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -167,6 +237,18 @@ public record QuantizationRecipe(
         double c = r.calibration().movingAverageConstant();
         if (!(c > 0 && c < 1)) {
             problems.add("calibration.movingAverageConstant: must be in (0, 1), got " + c);
+        }
+        int samples = r.biasCorrection().maxSamples();
+        if (samples < 1) {
+            problems.add("biasCorrection.maxSamples: must be at least 1, got " + samples);
+        }
+        int iterations = r.crossLayerEqualization().iterations();
+        if (iterations < 1 || iterations > 100) {
+            problems.add("crossLayerEqualization.iterations: must be in [1, 100], got " + iterations);
+        }
+        double alpha = r.smoothQuant().alpha();
+        if (!(alpha >= 0 && alpha <= 1)) {
+            problems.add("smoothQuant.alpha: must be in [0, 1], got " + alpha);
         }
         return problems;
     }
