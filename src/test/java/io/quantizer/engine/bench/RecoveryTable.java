@@ -30,7 +30,7 @@ import io.quantizer.engine.recipe.QuantizationRecipe.SmoothQuant;
  * <pre>
  * ./mvnw -o -q test-compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
  * java -Xmx2g -cp target/classes:target/test-classes:$(cat target/cp.txt) io.quantizer.engine.bench.RecoveryTable \
- *      [--corpus ../shared/corpus] [--only fmnist_vit,...] [--variants default,bc,cle,sq,auto] [--samples 2000]
+ *      [--corpus ../shared/corpus] [--only fmnist_vit,...] [--variants default,bc,cle,sq,auto,auto/x:Softmax] [--samples 2000]
  * </pre>
  */
 public final class RecoveryTable {
@@ -87,14 +87,23 @@ public final class RecoveryTable {
         }
     }
 
+    /**
+     * A variant: "default", or switches joined by '/': bc, cle, sq, auto, all (bc/cle/sq), and x:OpA+OpB to keep
+     * those op types in float (to see which ones cost agreement), per-tensor for per-tensor weights.
+     */
     static QuantizationRecipe recipe(String variant) {
-        Calibration calibration = new Calibration(variant.equals("auto") ? CalibrationMethod.AUTO : null, null, null,
+        List<String> parts = List.of(variant.split("/"));
+        boolean all = parts.contains("all");
+        List<String> excluded = parts.stream().filter(p -> p.startsWith("x:"))
+                .flatMap(p -> List.of(p.substring(2).split("\\+")).stream()).toList();
+        Calibration calibration = new Calibration(parts.contains("auto") ? CalibrationMethod.AUTO : null, null, null,
                 null, null);
-        boolean all = variant.equals("all");
-        return new QuantizationRecipe(null, null, null, null, null, null, calibration, null, null, null, null, null,
-                new BiasCorrection(all || variant.equals("bc"), null),
-                new CrossLayerEqualization(all || variant.equals("cle"), null),
-                new SmoothQuant(all || variant.equals("sq"), null)).withDefaults();
+        Boolean perChannel = parts.contains("per-tensor") ? Boolean.FALSE : null;
+        return new QuantizationRecipe(null, null, null, null, perChannel, null, calibration, null, excluded, null, null,
+                null,
+                new BiasCorrection(all || parts.contains("bc"), null),
+                new CrossLayerEqualization(all || parts.contains("cle"), null),
+                new SmoothQuant(all || parts.contains("sq"), null)).withDefaults();
     }
 
     private static String row(String[] r, String variant, EvaluationSettings settings, Path work) {
