@@ -27,6 +27,7 @@ import io.quantizer.engine.onnx.PreparedModel;
 import io.quantizer.engine.quantize.QdqQuantizer;
 import io.quantizer.engine.quantize.QuantizationOutcome;
 import io.quantizer.engine.recipe.QuantizationRecipe;
+import io.quantizer.engine.recovery.RecoverySteps;
 import io.quantizer.engine.report.QuantizationReport;
 import io.quantizer.engine.report.ReportBuilder;
 import io.quantizer.engine.report.Summary;
@@ -77,14 +78,16 @@ public final class QuantizationPipeline {
         long t1 = System.nanoTime();
         listener.progress(Stage.CALIBRATING, PREPARED);
 
+        RecoverySteps.Prepared recovered = RecoverySteps.beforeCalibration(prepared.model(), recipe, in.calibration());
         QdqQuantizer quantizer = new QdqQuantizer(recipe);
-        Set<String> tensors = quantizer.tensorsToCalibrate(prepared.model());
-        CalibrationResult calibration = new CalibrationRunner(recipe).run(prepared.model(), tensors, in.calibration(),
+        Set<String> tensors = quantizer.tensorsToCalibrate(recovered.model());
+        CalibrationResult calibration = new CalibrationRunner(recipe).run(recovered.model(), tensors, in.calibration(),
                 f -> listener.progress(Stage.CALIBRATING, PREPARED + f * (CALIBRATED - PREPARED)));
         long t2 = System.nanoTime();
         listener.progress(Stage.QUANTIZING, CALIBRATED);
 
-        QuantizationOutcome outcome = quantizer.quantize(prepared.model(), calibration.ranges());
+        QuantizationOutcome outcome = RecoverySteps.afterQuantization(recovered.model(), recovered,
+                quantizer.quantize(recovered.model(), calibration.ranges()), recipe, in.calibration());
         OnnxModels.save(outcome.model(), in.outputModel());
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);

@@ -187,6 +187,7 @@ class JobApiIT {
         Response unknownValue = client.submit(body(Map.of("calibration", Map.of("method", "kl"))));
         Response outOfRange = client.submit(body(Map.of("calibration", Map.of("percentile", 101))));
         Response wrongType = client.submit(body(Map.of("excludeNodes", "conv")));
+        Response badAlpha = client.submit(body(Map.of("smoothQuant", Map.of("enabled", true, "alpha", 2))));
 
         assertThat(unknownField.status()).isEqualTo(400);
         assertThat(unknownField.detail()).contains("recipe.perChanel", "perChannel");
@@ -195,6 +196,8 @@ class JobApiIT {
         assertThat(outOfRange.status()).isEqualTo(422);
         assertThat(outOfRange.detail()).contains("percentile", "101");
         assertThat(wrongType.status()).isIn(400, 422);
+        assertThat(badAlpha.status()).isEqualTo(422);
+        assertThat(badAlpha.detail()).contains("smoothQuant.alpha", "[0, 1]");
         assertThat(jobsOfModel(model)).isEqualTo(before);
     }
 

@@ -74,6 +74,25 @@ class RecipeReaderTest {
     }
 
     @Test
+    void recoverySwitchesAreReadAndTheirBadValuesAreUnprocessable() {
+        QuantizationRecipe recipe = reader.read("""
+                {"calibration":{"method":"auto"},"biasCorrection":{"enabled":true},
+                 "smoothQuant":{"enabled":true,"alpha":0.7},"crossLayerEqualization":{"enabled":true}}""");
+        assertThat(recipe.calibration().method()).isEqualTo(QuantizationRecipe.CalibrationMethod.AUTO);
+        assertThat(recipe.biasCorrection().enabled()).isTrue();
+        assertThat(recipe.biasCorrection().maxSamples()).isEqualTo(128);
+        assertThat(recipe.smoothQuant().alpha()).isEqualTo(0.7);
+        assertThat(recipe.crossLayerEqualization().enabled()).isTrue();
+        assertThatThrownBy(() -> reader.read("{\"smoothQuant\":{\"enabled\":true,\"alpha\":1.5}}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(e.getBody().getDetail()).contains("smoothQuant.alpha", "1.5");
+                    assertThat(e.getBody().getProperties().get("errors")).asString()
+                            .contains("recipe.smoothQuant.alpha");
+                });
+    }
+
+    @Test
     void malformedRecipesAreBadRequests() {
         assertThatThrownBy(() -> reader.read("{\"perChannel\":"))
                 .isInstanceOfSatisfying(ApiException.class,

@@ -20,6 +20,7 @@ public final class Calibrators {
             case PERCENTILE -> () -> new PercentileCalibrator(c.percentile());
             case ENTROPY -> () -> new EntropyCalibrator(symmetric);
             case MSE -> () -> new MseCalibrator(symmetric);
+            case AUTO -> () -> new AutoCalibrator(c.percentile(), symmetric);
         };
     }
 

@@ -34,6 +34,11 @@ public final class EntropyCalibrator extends HistogramCalibrator {
         this.oneSidedLevels = symmetric ? 128 : 256;
     }
 
+    EntropyCalibrator(boolean symmetric, Histogram shared) {
+        super("entropy", shared);
+        this.oneSidedLevels = symmetric ? 128 : 256;
+    }
+
     @Override
     protected TensorRange choose(ValueExtremes extremes) {
         boolean oneSided = extremes.min() >= 0 || extremes.max() <= 0;

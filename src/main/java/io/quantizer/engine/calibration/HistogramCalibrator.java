@@ -10,8 +10,13 @@ abstract class HistogramCalibrator implements Calibrator {
     private Clipping clipping = Clipping.BOTH_TAILS;
 
     HistogramCalibrator(String method, int bins) {
+        this(method, new Histogram(bins));
+    }
+
+    /** A calibrator reading a histogram that something else fills (several methods judged on one, for auto). */
+    HistogramCalibrator(String method, Histogram histogram) {
         this.method = method;
-        this.histogram = new Histogram(bins);
+        this.histogram = histogram;
     }
 
     @Override

@@ -23,6 +23,34 @@ public final class MseCalibrator extends HistogramCalibrator {
         this.symmetric = symmetric;
     }
 
+    MseCalibrator(boolean symmetric, Histogram shared) {
+        super("mse", shared);
+        this.symmetric = symmetric;
+    }
+
+    /**
+     * The expected squared error per value of quantizing what {@code histogram} holds with {@code range} (widened
+     * to include 0, as the quantizer does): rounding inside, the distance to the bound outside.
+     */
+    static double expectedError(Histogram histogram, TensorRange range, boolean symmetric) {
+        long total = histogram.extremes().finiteCount();
+        if (total == 0 || histogram.width() == 0) {
+            return 0;
+        }
+        Moments m = new Moments(histogram);
+        double a = Math.min(0, range.min());
+        double b = Math.max(0, range.max());
+        double step;
+        if (symmetric) {
+            b = Math.max(-a, b);
+            a = -b;
+            step = b / 127;
+        } else {
+            step = (b - a) / 255;
+        }
+        return (m.clippedBelow(a) + m.clippedAbove(b) + m.countBetween(a, b) * step * step / 12) / total;
+    }
+
     @Override
     protected TensorRange choose(ValueExtremes extremes) {
         Moments m = new Moments(histogram);

@@ -20,6 +20,14 @@ public final class PercentileCalibrator extends HistogramCalibrator {
         this.percentile = percentile;
     }
 
+    PercentileCalibrator(double percentile, Histogram shared) {
+        super("percentile", shared);
+        if (!(percentile > 0 && percentile <= 100)) {
+            throw new IllegalArgumentException("percentile must be in (0, 100], got " + percentile);
+        }
+        this.percentile = percentile;
+    }
+
     @Override
     protected TensorRange choose(ValueExtremes extremes) {
         return clip(extremes, threshold(extremes));

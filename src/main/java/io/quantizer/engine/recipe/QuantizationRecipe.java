@@ -27,15 +27,18 @@ public record QuantizationRecipe(
         List<String> includeOpTypes,
         Map<String, BigDecimal> constantInputs,
         Analysis analysis,
-        Accuracy accuracy) {
+        Accuracy accuracy,
+        BiasCorrection biasCorrection,
+        CrossLayerEqualization crossLayerEqualization,
+        SmoothQuant smoothQuant) {
 
-    /** A recipe without a per-layer analysis setting or an accuracy target (the defaults apply). */
+    /** A recipe with the analysis, accuracy and recovery settings at their defaults (no accuracy target). */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
                               Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
                               List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
                               List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null);
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null, null, null, null);
     }
 
     /** A recipe without constant inputs. */
@@ -76,7 +79,9 @@ public record QuantizationRecipe(
         @JsonProperty("minmax") MINMAX,
         @JsonProperty("percentile") PERCENTILE,
         @JsonProperty("entropy") ENTROPY,
-        @JsonProperty("mse") MSE
+        @JsonProperty("mse") MSE,
+        /** per tensor, whichever of the four methods above gives the lowest measured quantization error */
+        @JsonProperty("auto") AUTO
     }
 
     /**
@@ -103,6 +108,57 @@ public record QuantizationRecipe(
         }
     }
 
+    /**
+     * Fast bias correction (as NNCF's FastBiasCorrection): after quantization, each Conv/Gemm with a bias gets
+     * that bias shifted by the mean error int8 introduces into its output channels, measured on calibration
+     * samples by running the layer in float and in int8 on the same float input.
+     *
+     * @param enabled    whether to correct biases
+     * @param maxSamples calibration samples the errors are measured on, at least 1
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record BiasCorrection(Boolean enabled, Integer maxSamples) {
+
+        public BiasCorrection withDefaults() {
+            return new BiasCorrection(enabled != null ? enabled : Boolean.FALSE,
+                    maxSamples != null ? maxSamples : 128);
+        }
+    }
+
+    /**
+     * Cross-layer equalization (Nagel et al. 2019): for two consecutive convolutions joined directly or through
+     * a ReLU, scales output channel i of the first by 1/s and input channel i of the second by s, with s chosen
+     * so both weights get the same per-channel range. Exact in float; it helps depthwise-separable nets whose
+     * folded BatchNorm left a few channels with outlying weight ranges.
+     *
+     * @param enabled    whether to equalize
+     * @param iterations rounds over all pairs (a conv between two pairs moves again), 1 to 100
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record CrossLayerEqualization(Boolean enabled, Integer iterations) {
+
+        public CrossLayerEqualization withDefaults() {
+            return new CrossLayerEqualization(enabled != null ? enabled : Boolean.FALSE,
+                    iterations != null ? iterations : 4);
+        }
+    }
+
+    /**
+     * SmoothQuant (Xiao et al. 2023) for MatMul/Gemm with constant weights: divides activation channel j by
+     * s_j = max|x_j|^alpha / max|W_j|^(1-alpha) and multiplies weight row j by it, so outlier channels move into
+     * the weights, which are quantized per channel. Exact in float.
+     *
+     * @param enabled whether to smooth
+     * @param alpha   the migration strength, in [0, 1]: 0 leaves activations alone, 1 moves all of their range
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record SmoothQuant(Boolean enabled, Double alpha) {
+
+        public SmoothQuant withDefaults() {
+            return new SmoothQuant(enabled != null ? enabled : Boolean.FALSE, alpha != null ? alpha : 0.5);
+        }
+    }
+
     public static QuantizationRecipe defaults() {
         return new QuantizationRecipe(null, null, null, null, null, null, null, null, null).withDefaults();
     }
@@ -123,14 +179,40 @@ public record QuantizationRecipe(
                 // sorted, so that the same constants written in another order are the same recipe
                 constantInputs != null ? sorted(constantInputs) : Map.of(),
                 (analysis != null ? analysis : new Analysis(null, null, null)).withDefaults(),
-                accuracy != null ? accuracy.withDefaults() : null);
+                accuracy != null ? accuracy.withDefaults() : null,
+                (biasCorrection != null ? biasCorrection : new BiasCorrection(null, null)).withDefaults(),
+                (crossLayerEqualization != null ? crossLayerEqualization
+                        : new CrossLayerEqualization(null, null)).withDefaults(),
+                (smoothQuant != null ? smoothQuant : new SmoothQuant(null, null)).withDefaults());
+    }
+
+    /** A copy of the recipe with {@code settings} as its per-layer analysis settings. */
+    public QuantizationRecipe withAnalysis(Analysis settings) {
+        return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, settings,
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant);
+    }
+
+    /** A copy of the recipe with {@code target} as its accuracy target. */
+    public QuantizationRecipe withAccuracy(Accuracy target) {
+        return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
+                target, biasCorrection, crossLayerEqualization, smoothQuant);
+    }
+
+    /** A copy of the recipe with these accuracy-recovery settings. */
+    public QuantizationRecipe withRecovery(BiasCorrection bias, CrossLayerEqualization equalization,
+                                           SmoothQuant smoothing) {
+        return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
+                accuracy, bias, equalization, smoothing);
     }
 
     /** A copy of the recipe with {@code constants} as its constant inputs. */
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, analysis,
-                accuracy);
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant);
     }
 
     /** A copy of the recipe that also excludes {@code nodes} (an accuracy search returning groups to float). */
@@ -140,7 +222,8 @@ public record QuantizationRecipe(
         all.addAll(nodes);
         return new QuantizationRecipe(r.mode, r.format, r.activationType, r.weightType, r.perChannel,
                 r.symmetricActivations, r.calibration, List.copyOf(all), r.excludeOpTypes, r.includeNodes,
-                r.includeOpTypes, r.constantInputs, r.analysis, r.accuracy);
+                r.includeOpTypes, r.constantInputs, r.analysis, r.accuracy, r.biasCorrection,
+                r.crossLayerEqualization, r.smoothQuant);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -195,6 +278,18 @@ public record QuantizationRecipe(
         problems.addAll(r.analysis().problems());
         if (r.accuracy() != null) {
             problems.addAll(r.accuracy().problems());
+        }
+        int samples = r.biasCorrection().maxSamples();
+        if (samples < 1) {
+            problems.add("biasCorrection.maxSamples: must be at least 1, got " + samples);
+        }
+        int iterations = r.crossLayerEqualization().iterations();
+        if (iterations < 1 || iterations > 100) {
+            problems.add("crossLayerEqualization.iterations: must be in [1, 100], got " + iterations);
+        }
+        double alpha = r.smoothQuant().alpha();
+        if (!(alpha >= 0 && alpha <= 1)) {
+            problems.add("smoothQuant.alpha: must be in [0, 1], got " + alpha);
         }
         return problems;
     }

@@ -137,8 +137,8 @@ class LayerAnalysisTest {
     }
 
     private static QuantizationRecipe recipe(Accuracy accuracy, Integer samples, Integer maxGroups) {
-        return new QuantizationRecipe(null, null, null, null, null, null, null, null, null, null, null, null,
-                new Analysis(null, samples, maxGroups), accuracy);
+        return new QuantizationRecipe(null, null, null, null, null, null, null, null, null, null, null, null)
+                .withAnalysis(new Analysis(null, samples, maxGroups)).withAccuracy(accuracy);
     }
 
     private io.quantizer.engine.report.QuantizationReport run(QuantizationRecipe recipe) throws Exception {

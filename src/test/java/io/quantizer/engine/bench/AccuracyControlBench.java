@@ -184,8 +184,8 @@ public final class AccuracyControlBench {
     }
 
     private static QuantizationRecipe recipe(Analysis analysis, Accuracy accuracy) {
-        return new QuantizationRecipe(null, null, null, null, null, null, null, null, null, null, null, null,
-                analysis, accuracy);
+        return new QuantizationRecipe(null, null, null, null, null, null, null, null, null, null, null, null)
+                .withAnalysis(analysis).withAccuracy(accuracy);
     }
 
     private static double minCosine(EvaluationResult e) {

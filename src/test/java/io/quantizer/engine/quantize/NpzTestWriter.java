@@ -12,13 +12,13 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Writes small .npz files (float32 and int64 arrays) so tests can feed models the corpus has no data for. */
-final class NpzTestWriter {
+public final class NpzTestWriter {
 
     private NpzTestWriter() {
     }
 
     /** @param arrays name -> float[] or long[]; shapes name -> dims */
-    static void write(Path file, Map<String, Object> arrays, Map<String, long[]> shapes) throws IOException {
+    public static void write(Path file, Map<String, Object> arrays, Map<String, long[]> shapes) throws IOException {
         try (OutputStream out = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(out)) {
             for (Map.Entry<String, Object> e : arrays.entrySet()) {
                 zip.putNextEntry(new ZipEntry(e.getKey() + ".npy"));
