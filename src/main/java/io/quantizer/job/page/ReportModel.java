@@ -67,6 +67,7 @@ final class ReportModel {
 
     /** The template's variables for one job; {@code summary} is its parsed result, null unless SUCCEEDED. */
     static Map<String, Object> of(JobView job, Summary summary, String recipeJson) {
+        // the machine is read from the JSON: its record belongs to the engine's runtime, which the service never loads
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("title", "Quantization job " + job.id());
         v.put("status", job.status().name());
@@ -78,6 +79,7 @@ final class ReportModel {
         v.put("summary", summary != null);
         if (summary != null) {
             summary(v, summary);
+            v.put("machine", machine(job.result().path("machine")));
         }
         return v;
     }
@@ -130,12 +132,19 @@ final class ReportModel {
         size(v, s, e);
         nodes(v, s.nodes());
         v.put("stages", stages(s.stageSeconds()));
-        v.put("machine", s.machine() == null ? null : Text.shorten(s.machine().cpuModel(), NAME) + ", "
-                + s.machine().logicalProcessors() + " logical processors, " + s.machine().intraOpThreads()
-                + " threads per model; int8 features: " + (s.machine().flags().isEmpty() ? "none"
-                : String.join(", ", s.machine().flags())));
         layers(v, s.layers());
         search(v, s.accuracySearch());
+    }
+
+    private static String machine(JsonNode m) {
+        if (!m.isObject()) {
+            return null;
+        }
+        List<String> flags = new ArrayList<>();
+        m.path("flags").forEach(f -> flags.add(Text.shorten(f.asString(), 40)));
+        return Text.shorten(m.path("cpuModel").asString(), NAME) + ", " + m.path("logicalProcessors").asInt()
+                + " logical processors, " + m.path("intraOpThreads").asInt() + " threads per model; int8 features: "
+                + (flags.isEmpty() ? "none" : String.join(", ", flags));
     }
 
     private static List<Comparison> accuracy(EvaluationResult e) {

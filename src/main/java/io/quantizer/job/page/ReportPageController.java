@@ -51,8 +51,8 @@ class ReportPageController {
                     + "inline SVG drawn by the server; the page loads nothing from other hosts and runs no script "
                     + "(a Content-Security-Policy forbids both). A job that has not SUCCEEDED shows its status, and "
                     + "its error when FAILED; a QUEUED or RUNNING one refreshes every 5 seconds.")
-    @ApiResponse(responseCode = "200", description = "The page", content = @Content(mediaType = "text/html",
-            schema = @Schema(type = "string")))
+    @ApiResponse(responseCode = "200", description = "The page: an HTML document, UTF-8", content = @Content(
+            mediaType = "text/html", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "400", description = "The id is not a UUID", content = @Content(
             mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     @ApiResponse(responseCode = "404", description = "No such job", content = @Content(

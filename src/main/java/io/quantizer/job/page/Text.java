@@ -39,7 +39,8 @@ final class Text {
 
     /** A difference of two shares in percentage points, signed. */
     static String points(Double share) {
-        return share == null ? NONE : String.format(Locale.ROOT, "%+.2f pt", 100 * share);
+        // + 0.0 turns a negated zero drop into 0, so no change reads "+0.00 pt", not "-0.00 pt"
+        return share == null ? NONE : String.format(Locale.ROOT, "%+.2f pt", 100 * share + 0.0);
     }
 
     static String number(Double value, int decimals) {

@@ -144,6 +144,12 @@ class ReportPageTest {
     }
 
     @Test
+    void noChangeReadsAsZeroNotMinusZero() {
+        assertThat(Text.points(-0.0)).isEqualTo("+0.00 pt");
+        assertThat(Text.points(-0.005)).isEqualTo("-0.50 pt");
+    }
+
+    @Test
     void anUnfinishedJobShowsItsStatusAndRefreshes() {
         String html = PAGE.render(job(JobStatus.RUNNING, null, null), "n");
 
