@@ -31,8 +31,8 @@ import io.quantizer.engine.report.ReportBuilder;
 import io.quantizer.engine.report.Summary;
 
 /**
- * Post-training static quantization of one model, start to end: prepare the fp32 graph, calibrate, quantize,
- * save, evaluate fp32 against int8, report. Usable from the engine's main, from tests and from benchmarks.
+ * Post-training quantization of one model, start to end: prepare the fp32 graph, calibrate (static mode only),
+ * quantize in the recipe's mode, save, evaluate fp32 against the quantized model, report. Usable from the engine's main, from tests and from benchmarks.
  */
 public final class QuantizationPipeline {
 
@@ -69,27 +69,42 @@ public final class QuantizationPipeline {
     }
 
     public QuantizationReport run(Inputs in, Listener listener) throws IOException, OrtException {
+        if (in.calibration() == null && recipe.needsCalibration()) {
+            throw new EngineInputException("mode static needs a calibration data set");
+        }
+        if (in.calibration() == null && in.evaluation() == null) {
+            throw new EngineInputException("no data set to compare the quantized model with: give an evaluation or"
+                    + " a calibration data set");
+        }
         listener.progress(Stage.OPTIMIZING, 0);
         long t0 = System.nanoTime();
         PreparedModel prepared = new ModelPreprocessor().prepare(in.model(), recipe, in.workDir());
         long t1 = System.nanoTime();
         listener.progress(Stage.CALIBRATING, PREPARED);
 
-        QdqQuantizer quantizer = new QdqQuantizer(recipe);
-        Set<String> tensors = quantizer.tensorsToCalibrate(prepared.model());
-        CalibrationResult calibration = new CalibrationRunner(recipe).run(prepared.model(), tensors, in.calibration(),
-                f -> listener.progress(Stage.CALIBRATING, PREPARED + f * (CALIBRATED - PREPARED)));
-        long t2 = System.nanoTime();
-        listener.progress(Stage.QUANTIZING, CALIBRATED);
-
-        QuantizationOutcome outcome = quantizer.quantize(prepared.model(), calibration.ranges());
+        CalibrationResult calibration = null;
+        QuantizationOutcome outcome;
+        long t2;
+        if (recipe.needsCalibration()) {
+            QdqQuantizer quantizer = new QdqQuantizer(recipe);
+            Set<String> tensors = quantizer.tensorsToCalibrate(prepared.model());
+            calibration = new CalibrationRunner(recipe).run(prepared.model(), tensors, in.calibration(),
+                    f -> listener.progress(Stage.CALIBRATING, PREPARED + f * (CALIBRATED - PREPARED)));
+            t2 = System.nanoTime();
+            listener.progress(Stage.QUANTIZING, CALIBRATED);
+            outcome = quantizer.quantize(prepared.model(), calibration.ranges());
+        } else {
+            t2 = System.nanoTime();
+            listener.progress(Stage.QUANTIZING, CALIBRATED);
+            outcome = CalibrationFreeModes.quantize(recipe, prepared.model());
+        }
         OnnxModels.save(outcome.model(), in.outputModel());
         Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),
                 Files.size(in.outputModel()));
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);
 
-        boolean heldOut = in.evaluation() != null;
+        boolean heldOut = in.evaluation() != null; // else the calibration set, which is then present
         // The baseline is the prepared fp32 graph: the same model after ONNX Runtime's basic optimisations, which
         // the full level applies anyway; unlike the original it is known to load (stale shapes cleared). A float16
         // model's prepared graph computes in float32, so there the user's float16 model is the baseline.

@@ -6,12 +6,12 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import io.quantizer.engine.onnx.UniqueNames;
 
 /** Gives unnamed top-level nodes unique names: decisions and recipe exclusions refer to nodes by name. */
-final class NodeNames {
+public final class NodeNames {
 
     private NodeNames() {
     }
 
-    static ModelProto ensure(ModelProto model) {
+    public static ModelProto ensure(ModelProto model) {
         GraphProto graph = model.getGraph();
         if (graph.getNodeList().stream().noneMatch(n -> n.getName().isEmpty())) {
             return model;

@@ -25,7 +25,17 @@ public record QuantizationRecipe(
         List<String> excludeOpTypes,
         List<String> includeNodes,
         List<String> includeOpTypes,
-        Map<String, BigDecimal> constantInputs) {
+        Map<String, BigDecimal> constantInputs,
+        WeightOnly weightOnly) {
+
+    /** A recipe without the parameters of the weight-only mode. */
+    public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
+                              Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
+                              List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
+                              List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
+        this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null);
+    }
 
     /** A recipe without constant inputs. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
@@ -33,7 +43,7 @@ public record QuantizationRecipe(
                               List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
                               List<String> includeOpTypes) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, includeNodes, includeOpTypes, null);
+                excludeOpTypes, includeNodes, includeOpTypes, null, null);
     }
 
     /** A recipe without include lists: every node the engine can quantize is a candidate. */
@@ -41,15 +51,50 @@ public record QuantizationRecipe(
                               Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
                               List<String> excludeNodes, List<String> excludeOpTypes) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, null, null, null);
+                excludeOpTypes, null, null, null, null);
     }
 
     /** Most inputs {@code constantInputs} may name. */
     public static final int MAX_CONSTANT_INPUTS = io.quantizer.engine.feed.FeedRule.MAX_CONSTANTS;
     private static final int MAX_INPUT_NAME = 256;
 
+    /**
+     * {@code static}: int8 QDQ with calibrated activations; {@code dynamic}: int8 weights, activations quantized
+     * at run time (no calibration); {@code weight-only}: 4- or 8-bit block-wise weights for MatMul as ONNX
+     * Runtime's MatMulNBits, activations stay float; {@code fp16}: float16 weights and arithmetic, sensitive
+     * operators kept in float32.
+     */
     public enum Mode {
-        @JsonProperty("static") STATIC
+        @JsonProperty("static") STATIC,
+        @JsonProperty("dynamic") DYNAMIC,
+        @JsonProperty("weight-only") WEIGHT_ONLY,
+        @JsonProperty("fp16") FP16
+    }
+
+    /** How {@code weight-only} picks each block's scale and zero point. */
+    public enum WeightOnlyAlgorithm {
+        /** round to nearest on the block's min..max range */
+        @JsonProperty("rtn") RTN,
+        /** half-quadratic quantization: zero points refined to minimise a robust weight error; needs no data */
+        @JsonProperty("hqq") HQQ
+    }
+
+    /**
+     * Parameters of {@code mode: weight-only}.
+     *
+     * @param bits          4 or 8
+     * @param blockSize     weights per scale along the reduction axis: a power of two from 16 to 1024
+     * @param algorithm     how scales and zero points are chosen
+     * @param accuracyLevel MatMulNBits' {@code accuracy_level}: the least precision of the activations in the
+     *                      product, 0 (unset: as the input) to 4 (int8; fastest on CPUs with VNNI)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record WeightOnly(Integer bits, Integer blockSize, WeightOnlyAlgorithm algorithm, Integer accuracyLevel) {
+
+        public WeightOnly withDefaults() {
+            return new WeightOnly(bits != null ? bits : 4, blockSize != null ? blockSize : 32,
+                    algorithm != null ? algorithm : WeightOnlyAlgorithm.HQQ, accuracyLevel != null ? accuracyLevel : 0);
+        }
     }
 
     public enum Format {
@@ -110,13 +155,21 @@ public record QuantizationRecipe(
                 includeNodes != null ? List.copyOf(includeNodes) : List.of(),
                 includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of(),
                 // sorted, so that the same constants written in another order are the same recipe
-                constantInputs != null ? sorted(constantInputs) : Map.of());
+                constantInputs != null ? sorted(constantInputs) : Map.of(),
+                // only the weight-only mode has these; elsewhere they stay as given, for validate() to refuse
+                (mode == Mode.WEIGHT_ONLY ? (weightOnly != null ? weightOnly : new WeightOnly(null, null, null, null))
+                        .withDefaults() : weightOnly));
+    }
+
+    /** Whether the mode reads activation ranges from a calibration set. */
+    public boolean needsCalibration() {
+        return withDefaults().mode() == Mode.STATIC;
     }
 
     /** A copy of the recipe with {@code constants} as its constant inputs. */
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
-                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants);
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, weightOnly);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -168,6 +221,7 @@ public record QuantizationRecipe(
         if (!(c > 0 && c < 1)) {
             problems.add("calibration.movingAverageConstant: must be in (0, 1), got " + c);
         }
+        problems.addAll(ModeRules.problems(r));
         return problems;
     }
 }
