@@ -161,6 +161,16 @@ public record QuantizationRecipe(
                         .withDefaults() : weightOnly));
     }
 
+    /** What the mode stores the model's weights as, for names and sentences: int8, int4 or fp16. */
+    public String precisionLabel() {
+        QuantizationRecipe r = withDefaults();
+        return switch (r.mode()) {
+            case STATIC, DYNAMIC -> "int8";
+            case WEIGHT_ONLY -> "int" + r.weightOnly().bits();
+            case FP16 -> "fp16";
+        };
+    }
+
     /** Whether the mode reads activation ranges from a calibration set. */
     public boolean needsCalibration() {
         return withDefaults().mode() == Mode.STATIC;

@@ -10,11 +10,8 @@ final class ModeLabel {
 
     static String of(QuantizationRecipe recipe) {
         QuantizationRecipe r = recipe.withDefaults();
-        return switch (r.mode()) {
-            case STATIC, DYNAMIC -> "int8";
-            case WEIGHT_ONLY -> "int" + r.weightOnly().bits() + " weight-only";
-            case FP16 -> "fp16";
-        };
+        return r.mode() == QuantizationRecipe.Mode.WEIGHT_ONLY ? r.precisionLabel() + " weight-only"
+                : r.precisionLabel();
     }
 
     /** The recipe change most likely to recover an unusable model of a calibration-free mode. */
