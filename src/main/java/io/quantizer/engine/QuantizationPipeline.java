@@ -80,12 +80,12 @@ public final class QuantizationPipeline {
         long t0 = System.nanoTime();
         PreparedModel prepared = new ModelPreprocessor().prepare(in.model(), recipe, in.workDir());
         long t1 = System.nanoTime();
-        listener.progress(Stage.CALIBRATING, PREPARED);
 
         CalibrationResult calibration = null;
         QuantizationOutcome outcome;
         long t2;
         if (recipe.needsCalibration()) {
+            listener.progress(Stage.CALIBRATING, PREPARED);
             QdqQuantizer quantizer = new QdqQuantizer(recipe);
             Set<String> tensors = quantizer.tensorsToCalibrate(prepared.model());
             calibration = new CalibrationRunner(recipe).run(prepared.model(), tensors, in.calibration(),
@@ -94,7 +94,7 @@ public final class QuantizationPipeline {
             listener.progress(Stage.QUANTIZING, CALIBRATED);
             outcome = quantizer.quantize(prepared.model(), calibration.ranges());
         } else {
-            t2 = System.nanoTime();
+            t2 = t1; // nothing calibrated: the stage took no time
             listener.progress(Stage.QUANTIZING, CALIBRATED);
             outcome = CalibrationFreeModes.quantize(recipe, prepared.model());
         }

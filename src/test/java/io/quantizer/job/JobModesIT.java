@@ -44,7 +44,7 @@ class JobModesIT {
         evaluation = client.uploadDataset(JobFixtures.labelled(dir, "evaluation.npz", 100, 9));
     }
 
-    private JsonNode runWithoutCalibration(Map<String, Object> recipe) {
+    private JsonNode runWithoutCalibration(Map<String, Object> recipe) throws Exception {
         Response submitted = client.submit(Map.of("modelId", model, "evaluationDatasetId", evaluation,
                 "recipe", recipe));
         assertThat(submitted.status()).as(submitted.text()).isEqualTo(202);
@@ -53,7 +53,8 @@ class JobModesIT {
         JsonNode done = client.await(id, JobTestClient::finished, JOB_TIMEOUT);
         assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
         assertThat(done.at("/result/evaluation/dataset").asString()).isEqualTo("evaluation");
-        assertThat(done.at("/result/quality/verdict").asString()).isEqualTo("good");
+        // the fixture's labels are random: the verdict may be degraded, never unusable for these modes
+        assertThat(done.at("/result/quality/verdict").asString()).isIn("good", "degraded");
         assertThat(done.at("/result/stageSeconds/calibration").asDouble()).isZero();
         Response report = client.get(JobTestClient.JOBS + "/" + id + "/report");
         assertThat(report.json().at("/details/calibration").isNull()).isTrue();
