@@ -26,6 +26,8 @@ public record QuantizationRecipe(
         List<String> includeNodes,
         List<String> includeOpTypes,
         Map<String, BigDecimal> constantInputs,
+        // absent from the JSON of the other modes, so their stored recipes (and request fingerprints) stay as before
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
         WeightOnly weightOnly) {
 
     /** A recipe without the parameters of the weight-only mode. */
