@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 
 import ai.onnxruntime.OrtException;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import io.quantizer.engine.accuracy.AccuracyControl;
 import io.quantizer.engine.calibration.CalibrationResult;
 import io.quantizer.engine.calibration.CalibrationRunner;
@@ -33,8 +34,8 @@ import io.quantizer.engine.report.ReportBuilder;
 import io.quantizer.engine.report.Summary;
 
 /**
- * Post-training static quantization of one model, start to end: prepare the fp32 graph, calibrate, quantize,
- * save, evaluate fp32 against int8, report. Usable from the engine's main, from tests and from benchmarks.
+ * Post-training quantization of one model, start to end: prepare the fp32 graph, calibrate (static mode only),
+ * quantize in the recipe's mode, save, evaluate fp32 against the quantized model, report. Usable from the engine's main, from tests and from benchmarks.
  */
 public final class QuantizationPipeline {
 
@@ -72,27 +73,45 @@ public final class QuantizationPipeline {
     }
 
     public QuantizationReport run(Inputs in, Listener listener) throws IOException, OrtException {
+        if (in.calibration() == null && recipe.needsCalibration()) {
+            throw new EngineInputException("mode static needs a calibration data set");
+        }
+        if (in.calibration() == null && in.evaluation() == null) {
+            throw new EngineInputException("no data set to compare the quantized model with: give an evaluation or"
+                    + " a calibration data set");
+        }
         listener.progress(Stage.OPTIMIZING, 0);
         long t0 = System.nanoTime();
         PreparedModel prepared = new ModelPreprocessor().prepare(in.model(), recipe, in.workDir());
         long t1 = System.nanoTime();
-        listener.progress(Stage.CALIBRATING, PREPARED);
 
-        RecoverySteps.Prepared recovered = RecoverySteps.beforeCalibration(prepared.model(), recipe, in.calibration());
-        QdqQuantizer quantizer = new QdqQuantizer(recipe);
-        Set<String> tensors = quantizer.tensorsToCalibrate(recovered.model());
-        CalibrationResult calibration = new CalibrationRunner(recipe).run(recovered.model(), tensors, in.calibration(),
-                f -> listener.progress(Stage.CALIBRATING, PREPARED + f * (CALIBRATED - PREPARED)));
-        long t2 = System.nanoTime();
-        listener.progress(Stage.QUANTIZING, CALIBRATED);
-
-        QuantizationOutcome outcome = RecoverySteps.afterQuantization(recovered.model(), recovered,
-                quantizer.quantize(recovered.model(), calibration.ranges()), recipe, in.calibration());
+        CalibrationResult calibration = null;
+        QuantizationOutcome outcome;
+        ModelProto quantizedFrom = prepared.model(); // the float graph Q/DQ went into (after CLE, SmoothQuant)
+        long t2;
+        if (recipe.needsCalibration()) {
+            listener.progress(Stage.CALIBRATING, PREPARED);
+            RecoverySteps.Prepared recovered = RecoverySteps.beforeCalibration(prepared.model(), recipe,
+                    in.calibration());
+            quantizedFrom = recovered.model();
+            QdqQuantizer quantizer = new QdqQuantizer(recipe);
+            Set<String> tensors = quantizer.tensorsToCalibrate(recovered.model());
+            calibration = new CalibrationRunner(recipe).run(recovered.model(), tensors, in.calibration(),
+                    f -> listener.progress(Stage.CALIBRATING, PREPARED + f * (CALIBRATED - PREPARED)));
+            t2 = System.nanoTime();
+            listener.progress(Stage.QUANTIZING, CALIBRATED);
+            outcome = RecoverySteps.afterQuantization(recovered.model(), recovered,
+                    quantizer.quantize(recovered.model(), calibration.ranges()), recipe, in.calibration());
+        } else {
+            t2 = t1; // nothing calibrated: the stage took no time
+            listener.progress(Stage.QUANTIZING, CALIBRATED);
+            outcome = CalibrationFreeModes.quantize(recipe, prepared.model());
+        }
         OnnxModels.save(outcome.model(), in.outputModel());
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);
 
-        boolean heldOut = in.evaluation() != null;
+        boolean heldOut = in.evaluation() != null; // else the calibration set, which is then present
         Path data = heldOut ? in.evaluation() : in.calibration();
         String dataset = heldOut ? EvaluationResult.EVALUATION_SET : EvaluationResult.CALIBRATION_SET;
         // The baseline is the prepared fp32 graph: the same model after ONNX Runtime's basic optimisations, which
@@ -102,9 +121,11 @@ public final class QuantizationPipeline {
         EvaluationResult result = new Evaluator(evaluation, recipe.constantInputs()).evaluate(reference,
                 Files.size(in.model()), in.outputModel(), data, dataset,
                 f -> listener.progress(Stage.EVALUATING, QUANTIZED + f * (EVALUATED - QUANTIZED)));
-        // the per-layer analysis, and with an accuracy target the search, which may replace the artifact
-        AccuracyControl.Result controlled = new AccuracyControl(recipe, evaluation).run(new AccuracyControl.Start(
-                prepared.model(), calibration.ranges(), outcome, result, secs(t3, System.nanoTime()), reference,
+        // the per-layer analysis, and with an accuracy target the search, which may replace the artifact; both
+        // re-quantize from calibrated ranges, so they apply to the calibrated (static) modes
+        AccuracyControl.Result controlled = calibration == null ? AccuracyControl.Result.unchanged(outcome, result)
+                : new AccuracyControl(recipe, evaluation).run(new AccuracyControl.Start(
+                quantizedFrom, calibration.ranges(), outcome, result, secs(t3, System.nanoTime()), reference,
                 Files.size(in.model()), in.outputModel(), data, dataset, in.workDir()),
                 f -> listener.progress(Stage.EVALUATING, EVALUATED + f * (1 - EVALUATED)));
         Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),

@@ -19,7 +19,8 @@ public class JobRequest {
 
     @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "the fp32 model to quantize")
     public UUID modelId;
-    @Schema(requiredMode = Schema.RequiredMode.REQUIRED, description = "representative inputs for calibration")
+    @Schema(description = "representative inputs for calibration; required by mode static, optional for the modes"
+            + " that do not calibrate (dynamic, weight-only, fp16), which then need an evaluationDatasetId")
     public UUID calibrationDatasetId;
     @Schema(description = "held-out inputs (and labels) for the fp32-vs-int8 comparison; without it the job "
             + "reports fidelity on the calibration inputs")

@@ -67,8 +67,8 @@ public class JobService {
         }
         ModelFacts model = checkInputs(submission.inputs(), submission.recipe());
         QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
-                artifactName(model.name()), key.orElse(null), submission.fingerprint(), submission.callbackUrl(),
-                Instant.now());
+                artifactName(model.name(), submission.recipe().precisionLabel()), key.orElse(null),
+                submission.fingerprint(), submission.callbackUrl(), Instant.now());
         try {
             transactions.executeWithoutResult(tx -> {
                 jobs.saveAndFlush(job);
@@ -184,7 +184,8 @@ public class JobService {
         if (model.isEmpty()) {
             unknown.add(Map.of("field", "modelId", "message", "no model with id " + inputs.modelId() + " exists"));
         }
-        Optional<DatasetFacts> calibration = dataset(inputs.calibrationDatasetId(), "calibrationDatasetId", unknown);
+        Optional<DatasetFacts> calibration = inputs.calibrationDatasetId() == null ? Optional.empty()
+                : dataset(inputs.calibrationDatasetId(), "calibrationDatasetId", unknown);
         Optional<DatasetFacts> evaluation = inputs.evaluationDatasetId() == null ? Optional.empty()
                 : dataset(inputs.evaluationDatasetId(), "evaluationDatasetId", unknown);
         if (!unknown.isEmpty()) {
@@ -193,8 +194,9 @@ public class JobService {
                             + ".").withErrors(unknown);
         }
         // a problem with a constant shows with both data sets: a set keeps it once
-        Set<InputCompatibility.Problem> problems = new LinkedHashSet<>(
-                InputCompatibility.inputs(model.get(), calibration.get(), "calibrationDatasetId", constants));
+        Set<InputCompatibility.Problem> problems = new LinkedHashSet<>();
+        calibration.ifPresent(c -> problems.addAll(
+                InputCompatibility.inputs(model.get(), c, "calibrationDatasetId", constants)));
         evaluation.ifPresent(e -> problems.addAll(
                 InputCompatibility.inputs(model.get(), e, "evaluationDatasetId", constants)));
         if (problems.isEmpty() && evaluation.isPresent() && evaluation.get().labels().isPresent()) {
@@ -230,13 +232,20 @@ public class JobService {
         }
     }
 
-    /** {@code fmnist_cnn.onnx} → {@code fmnist_cnn-int8.onnx}, keeping only characters safe in a file name. */
     static String artifactName(String modelName) {
+        return artifactName(modelName, "int8");
+    }
+
+    /**
+     * {@code fmnist_cnn.onnx} → {@code fmnist_cnn-int8.onnx} ({@code -fp16}, {@code -int4} by the recipe's mode),
+     * keeping only characters safe in a file name.
+     */
+    static String artifactName(String modelName, String precision) {
         String base = modelName == null ? "model" : modelName.replaceAll("(?i)\\.onnx$", "");
         base = base.replaceAll("[^A-Za-z0-9._-]+", "_");
         if (base.isBlank() || base.chars().allMatch(c -> c == '_' || c == '.')) {
             base = "model";
         }
-        return (base.length() > 200 ? base.substring(0, 200) : base) + "-int8.onnx";
+        return (base.length() > 200 ? base.substring(0, 200) : base) + "-" + precision + ".onnx";
     }
 }

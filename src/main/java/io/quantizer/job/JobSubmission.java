@@ -34,16 +34,21 @@ record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJ
         if (request.modelId == null) {
             missing.add(Map.of("field", "modelId", "message", "the id of the model to quantize is required"));
         }
-        if (request.calibrationDatasetId == null) {
-            missing.add(Map.of("field", "calibrationDatasetId", "message",
-                    "the id of the calibration data set is required"));
-        }
         if (!missing.isEmpty()) {
-            throw new ApiException.BadRequest("missing-field", "Missing required field",
-                    "Required field(s) missing: " + missing.stream().map(m -> m.get("field")).toList() + ".")
-                    .withErrors(missing);
+            throw missing(missing);
         }
         QuantizationRecipe recipe = recipes.read(request.recipe);
+        if (request.calibrationDatasetId == null && recipe.needsCalibration()) {
+            missing.add(Map.of("field", "calibrationDatasetId", "message",
+                    "the id of the calibration data set is required by mode static"));
+        } else if (request.calibrationDatasetId == null && request.evaluationDatasetId == null) {
+            missing.add(Map.of("field", "evaluationDatasetId", "message", "mode "
+                    + recipe.mode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + " needs no calibration set, but a data set"
+                    + " to compare the quantized model with fp32: give evaluationDatasetId (or calibrationDatasetId)"));
+        }
+        if (!missing.isEmpty()) {
+            throw missing(missing);
+        }
         return of(new JobInputs(request.modelId, request.calibrationDatasetId, request.evaluationDatasetId),
                 recipe, recipes).withCallback(request.callbackUrl);
     }
@@ -69,6 +74,13 @@ record JobSubmission(JobInputs inputs, QuantizationRecipe recipe, String recipeJ
     static JobSubmission of(JobInputs inputs, QuantizationRecipe recipe, RecipeReader recipes, String identity) {
         String recipeJson = recipes.toJson(recipe);
         return new JobSubmission(inputs, recipe, recipeJson, sha256(identity + "|" + recipeJson), null);
+    }
+
+    private static ApiException missing(List<Map<String, String>> missing) {
+        return new ApiException.BadRequest("missing-field", "Missing required field",
+                "Required field(s) missing: " + missing.stream().map(m -> m.get("field")).toList() + "; "
+                        + String.join("; ", missing.stream().map(m -> m.get("message")).toList()) + ".")
+                .withErrors(missing);
     }
 
     static Optional<String> checkedKey(String idempotencyKey) {

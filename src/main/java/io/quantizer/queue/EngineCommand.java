@@ -74,8 +74,10 @@ final class EngineCommand {
         command.add(worker.engineMainClass());
         command.add("--model");
         command.add(inputs.model().toString());
-        command.add("--calibration");
-        command.add(inputs.calibration().toString());
+        if (inputs.calibration() != null) {
+            command.add("--calibration");
+            command.add(inputs.calibration().toString());
+        }
         if (inputs.evaluation() != null) {
             command.add("--evaluation");
             command.add(inputs.evaluation().toString());

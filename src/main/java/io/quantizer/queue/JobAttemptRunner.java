@@ -149,21 +149,25 @@ public class JobAttemptRunner {
             throws IOException, InterruptedException {
         JobInputs ids = claim.inputs();
         Optional<ModelFacts> model = catalog.model(ids.modelId());
-        Optional<DatasetFacts> calibration = catalog.dataset(ids.calibrationDatasetId());
+        // the modes that do not calibrate may run without a calibration set
+        Optional<DatasetFacts> calibration = ids.calibrationDatasetId() == null ? Optional.empty()
+                : catalog.dataset(ids.calibrationDatasetId());
         Optional<DatasetFacts> evaluation = ids.evaluationDatasetId() == null ? Optional.empty()
                 : catalog.dataset(ids.evaluationDatasetId());
-        if (model.isEmpty() || calibration.isEmpty()
+        if (model.isEmpty() || (ids.calibrationDatasetId() != null && calibration.isEmpty())
                 || (ids.evaluationDatasetId() != null && evaluation.isEmpty())) {
             fail(claim, problems.missingInput("model or data set", claim.attempt()));
             return Optional.empty();
         }
         EngineCommand.Inputs inputs = new EngineCommand.Inputs(workspace.model(),
-                workspace.calibration(calibration.get().extension()),
+                calibration.map(c -> workspace.calibration(c.extension())).orElse(null),
                 evaluation.map(e -> workspace.evaluation(e.extension())).orElse(null),
                 workspace.recipe(), workspace.outputModel(), workspace.outputReport(), workspace.tmp());
         try {
             transfers.download(model.get().objectKey(), inputs.model());
-            transfers.download(calibration.get().objectKey(), inputs.calibration());
+            if (calibration.isPresent()) {
+                transfers.download(calibration.get().objectKey(), inputs.calibration());
+            }
             if (evaluation.isPresent()) {
                 transfers.download(evaluation.get().objectKey(), inputs.evaluation());
             }

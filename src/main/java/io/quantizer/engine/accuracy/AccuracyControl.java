@@ -42,6 +42,11 @@ public final class AccuracyControl {
     /** The returned model's quantization and evaluation, the analysis and the search (each null when not run). */
     public record Result(QuantizationOutcome outcome, EvaluationResult evaluation, LayerAnalysis layers,
                          AccuracySearch search, List<String> warnings) {
+
+        /** The model as quantized, with neither an analysis nor a search. */
+        public static Result unchanged(QuantizationOutcome outcome, EvaluationResult evaluation) {
+            return new Result(outcome, evaluation, null, null, List.of());
+        }
     }
 
     /** Share of this step's progress the analysis takes when a search follows it. */

@@ -37,13 +37,13 @@ record EngineArguments(Path model, Path calibration, Path evaluation, Path recip
                 throw new IllegalArgumentException("--threads must be at least 1, got " + threads);
             }
         }
-        return new EngineArguments(required(values, "--model"), required(values, "--calibration"),
+        return new EngineArguments(required(values, "--model"), optional(values, "--calibration"),
                 optional(values, "--evaluation"), optional(values, "--recipe"), required(values, "--output-model"),
                 required(values, "--output-report"), threads);
     }
 
     static String usage() {
-        return "--model F --calibration F [--evaluation F] [--recipe F.json] --output-model F --output-report F.json "
+        return "--model F [--calibration F] [--evaluation F] [--recipe F.json] --output-model F --output-report F.json "
                 + "[--threads N]";
     }
 

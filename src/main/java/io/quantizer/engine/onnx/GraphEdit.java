@@ -63,6 +63,11 @@ public final class GraphEdit {
         return name;
     }
 
+    /** Adds an initializer the caller built under a name from {@link #fresh}. */
+    public void addInitializer(ai.onnx.proto.OnnxMl.TensorProto tensor) {
+        graph.addInitializer(tensor);
+    }
+
     public GraphProto build() {
         return graph.build();
     }

@@ -4,13 +4,19 @@ import java.util.List;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 
-/** The quantized model and what was done to get it. */
+/** The quantized model and what was done to get it; {@code weightErrors} only where weights lost bits per block. */
 public record QuantizationOutcome(ModelProto model, List<QuantizedTensor> tensors, List<NodeDecision> nodes,
-        List<String> notes) {
+        List<String> notes, List<WeightError> weightErrors) {
 
     public QuantizationOutcome {
         tensors = List.copyOf(tensors);
         nodes = List.copyOf(nodes);
         notes = List.copyOf(notes);
+        weightErrors = List.copyOf(weightErrors);
+    }
+
+    public QuantizationOutcome(ModelProto model, List<QuantizedTensor> tensors, List<NodeDecision> nodes,
+                               List<String> notes) {
+        this(model, tensors, nodes, notes, List.of());
     }
 }

@@ -30,15 +30,18 @@ public record QuantizationRecipe(
         Accuracy accuracy,
         BiasCorrection biasCorrection,
         CrossLayerEqualization crossLayerEqualization,
-        SmoothQuant smoothQuant) {
+        SmoothQuant smoothQuant,
+        // absent from the JSON of the other modes, so their stored recipes (and request fingerprints) stay as before
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        WeightOnly weightOnly) {
 
-    /** A recipe with the analysis, accuracy and recovery settings at their defaults (no accuracy target). */
+    /** A recipe with the analysis, accuracy, recovery and weight-only settings at their defaults. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
                               Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
                               List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
                               List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null, null, null, null);
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null, null, null, null, null);
     }
 
     /** A recipe without constant inputs. */
@@ -62,8 +65,43 @@ public record QuantizationRecipe(
     public static final int MAX_CONSTANT_INPUTS = io.quantizer.engine.feed.FeedRule.MAX_CONSTANTS;
     private static final int MAX_INPUT_NAME = 256;
 
+    /**
+     * {@code static}: int8 QDQ with calibrated activations; {@code dynamic}: int8 weights, activations quantized
+     * at run time (no calibration); {@code weight-only}: 4- or 8-bit block-wise weights for MatMul as ONNX
+     * Runtime's MatMulNBits, activations stay float; {@code fp16}: float16 weights and arithmetic, sensitive
+     * operators kept in float32.
+     */
     public enum Mode {
-        @JsonProperty("static") STATIC
+        @JsonProperty("static") STATIC,
+        @JsonProperty("dynamic") DYNAMIC,
+        @JsonProperty("weight-only") WEIGHT_ONLY,
+        @JsonProperty("fp16") FP16
+    }
+
+    /** How {@code weight-only} picks each block's scale and zero point. */
+    public enum WeightOnlyAlgorithm {
+        /** round to nearest on the block's min..max range */
+        @JsonProperty("rtn") RTN,
+        /** half-quadratic quantization: zero points refined to minimise a robust weight error; needs no data */
+        @JsonProperty("hqq") HQQ
+    }
+
+    /**
+     * Parameters of {@code mode: weight-only}.
+     *
+     * @param bits          4 or 8
+     * @param blockSize     weights per scale along the reduction axis: a power of two from 16 to 1024
+     * @param algorithm     how scales and zero points are chosen
+     * @param accuracyLevel MatMulNBits' {@code accuracy_level}: the least precision of the activations in the
+     *                      product, 0 (unset: as the input) to 4 (int8; fastest on CPUs with VNNI)
+     */
+    @JsonIgnoreProperties(ignoreUnknown = false)
+    public record WeightOnly(Integer bits, Integer blockSize, WeightOnlyAlgorithm algorithm, Integer accuracyLevel) {
+
+        public WeightOnly withDefaults() {
+            return new WeightOnly(bits != null ? bits : 4, blockSize != null ? blockSize : 32,
+                    algorithm != null ? algorithm : WeightOnlyAlgorithm.HQQ, accuracyLevel != null ? accuracyLevel : 0);
+        }
     }
 
     public enum Format {
@@ -183,21 +221,24 @@ public record QuantizationRecipe(
                 (biasCorrection != null ? biasCorrection : new BiasCorrection(null, null)).withDefaults(),
                 (crossLayerEqualization != null ? crossLayerEqualization
                         : new CrossLayerEqualization(null, null)).withDefaults(),
-                (smoothQuant != null ? smoothQuant : new SmoothQuant(null, null)).withDefaults());
+                (smoothQuant != null ? smoothQuant : new SmoothQuant(null, null)).withDefaults(),
+                // only the weight-only mode has these; elsewhere they stay as given, for validate() to refuse
+                (mode == Mode.WEIGHT_ONLY ? (weightOnly != null ? weightOnly : new WeightOnly(null, null, null, null))
+                        .withDefaults() : weightOnly));
     }
 
     /** A copy of the recipe with {@code settings} as its per-layer analysis settings. */
     public QuantizationRecipe withAnalysis(Analysis settings) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, settings,
-                accuracy, biasCorrection, crossLayerEqualization, smoothQuant);
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly);
     }
 
     /** A copy of the recipe with {@code target} as its accuracy target. */
     public QuantizationRecipe withAccuracy(Accuracy target) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
-                target, biasCorrection, crossLayerEqualization, smoothQuant);
+                target, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly);
     }
 
     /** A copy of the recipe with these accuracy-recovery settings. */
@@ -205,14 +246,36 @@ public record QuantizationRecipe(
                                            SmoothQuant smoothing) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
-                accuracy, bias, equalization, smoothing);
+                accuracy, bias, equalization, smoothing, weightOnly);
+    }
+
+    /** A copy of the recipe with {@code settings} as its weight-only parameters. */
+    public QuantizationRecipe withWeightOnly(WeightOnly settings) {
+        return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, settings);
+    }
+
+    /** What the mode stores the model's weights as, for names and sentences: int8, int4 or fp16. */
+    public String precisionLabel() {
+        QuantizationRecipe r = withDefaults();
+        return switch (r.mode()) {
+            case STATIC, DYNAMIC -> "int8";
+            case WEIGHT_ONLY -> "int" + r.weightOnly().bits();
+            case FP16 -> "fp16";
+        };
+    }
+
+    /** Whether the mode reads activation ranges from a calibration set. */
+    public boolean needsCalibration() {
+        return withDefaults().mode() == Mode.STATIC;
     }
 
     /** A copy of the recipe with {@code constants} as its constant inputs. */
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, analysis,
-                accuracy, biasCorrection, crossLayerEqualization, smoothQuant);
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly);
     }
 
     /** A copy of the recipe that also excludes {@code nodes} (an accuracy search returning groups to float). */
@@ -223,7 +286,7 @@ public record QuantizationRecipe(
         return new QuantizationRecipe(r.mode, r.format, r.activationType, r.weightType, r.perChannel,
                 r.symmetricActivations, r.calibration, List.copyOf(all), r.excludeOpTypes, r.includeNodes,
                 r.includeOpTypes, r.constantInputs, r.analysis, r.accuracy, r.biasCorrection,
-                r.crossLayerEqualization, r.smoothQuant);
+                r.crossLayerEqualization, r.smoothQuant, r.weightOnly);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -291,6 +354,7 @@ public record QuantizationRecipe(
         if (!(alpha >= 0 && alpha <= 1)) {
             problems.add("smoothQuant.alpha: must be in [0, 1], got " + alpha);
         }
+        problems.addAll(ModeRules.problems(r));
         return problems;
     }
 

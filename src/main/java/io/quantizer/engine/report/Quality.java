@@ -86,6 +86,13 @@ public record Quality(Verdict verdict, List<String> reasons) {
     String warning(QuantizationRecipe recipe, Map<String, TensorStatistics> stats, List<TensorReport> tensors,
                    List<String> quantizedOpTypes) {
         List<String> causes = new ArrayList<>();
+        String label = ModeLabel.of(recipe);
+        if (recipe.mode() != null && recipe.mode() != QuantizationRecipe.Mode.STATIC) {
+            causes.add(ModeLabel.remedy(recipe) + "; exclude the op types converted here one at a time"
+                    + " (excludeOpTypes) to find the sensitive one: " + String.join(", ", countByType(quantizedOpTypes)));
+            return "The " + label + " model is unusable: " + String.join("; ", reasons) + ". Do not deploy it. Likely"
+                    + " cause: " + String.join("; ", causes) + ".";
+        }
         if (Boolean.TRUE.equals(recipe.symmetricActivations())) {
             causes.add("symmetric activations (a range centred on 0 wastes half the levels of every non-negative"
                     + " tensor): set symmetricActivations to false");

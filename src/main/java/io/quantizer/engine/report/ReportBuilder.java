@@ -18,6 +18,7 @@ public final class ReportBuilder {
     private ReportBuilder() {
     }
 
+    /** @param calibration null for the modes that do not calibrate */
     public static QuantizationReport build(QuantizationRecipe recipe, List<String> preprocessingNotes,
                                            CalibrationResult calibration, QuantizationOutcome outcome,
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
@@ -55,23 +56,27 @@ public final class ReportBuilder {
                 keptFloat.add(new Summary.KeptFloat(node.nodeName(), node.opType(), node.reason()));
             }
         }
+        // the modes that quantize no activation ahead of time run no calibration: no statistics to show
+        java.util.Map<String, io.quantizer.engine.calibration.TensorStatistics> stats = calibration == null
+                ? java.util.Map.of() : calibration.statistics();
         List<TensorReport> tensors = new ArrayList<>();
         for (QuantizedTensor t : outcome.tensors()) {
-            tensors.add(TensorReport.of(t, calibration.statistics().get(t.name())));
+            tensors.add(TensorReport.of(t, stats.get(t.name())));
         }
         QuantizationRecipe full = recipe.withDefaults();
         Quality quality = Quality.of(evaluation);
         List<String> warnings = new ArrayList<>();
         if (quality.unusable()) { // first, so that nobody reads a wrecked model as a quiet success
-            warnings.add(quality.warning(full, calibration.statistics(), tensors, quantizedOpTypes));
+            warnings.add(quality.warning(full, stats, tensors, quantizedOpTypes));
         }
         warnings.addAll(controlWarnings); // a missed accuracy target next: the user asked for it
-        warnings.addAll(Warnings.of(evaluation, keptFloat, calibration.statistics()));
+        warnings.addAll(Warnings.of(evaluation, keptFloat, stats, ModeLabel.of(full), calibration != null));
         Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat, noFloatMath), seconds,
                 machine, warnings, layers, search);
-        Details.CalibrationRun run = new Details.CalibrationRun(
+        Details.CalibrationRun run = calibration == null ? null : new Details.CalibrationRun(
                 full.calibration().method().name().toLowerCase(java.util.Locale.ROOT), calibration.sampleCount(),
                 calibration.batchSize(), calibration.ranges().size());
-        return new QuantizationReport(summary, new Details(full, run, tensors, preprocessingNotes, outcome.notes()));
+        return new QuantizationReport(summary, new Details(full, run, tensors, preprocessingNotes, outcome.notes(),
+                outcome.weightErrors()));
     }
 }

@@ -30,30 +30,42 @@ final class Warnings {
     }
 
     static List<String> of(EvaluationResult e, List<Summary.KeptFloat> keptFloat, Map<String, TensorStatistics> stats) {
+        return of(e, keptFloat, stats, "int8", true);
+    }
+
+    /**
+     * @param label      what the quantized model is called in the sentences: int8, int4, fp16
+     * @param calibrated whether activation ranges were fitted to the calibration set
+     */
+    static List<String> of(EvaluationResult e, List<Summary.KeptFloat> keptFloat, Map<String, TensorStatistics> stats,
+                           String label, boolean calibrated) {
         List<String> w = new ArrayList<>();
-        if (EvaluationResult.CALIBRATION_SET.equals(e.dataset())) {
+        if (EvaluationResult.CALIBRATION_SET.equals(e.dataset()) && !calibrated) {
+            w.add("No evaluation set was given, so the comparison ran on the calibration inputs; upload a held-out"
+                    + " set to measure accuracy.");
+        } else if (EvaluationResult.CALIBRATION_SET.equals(e.dataset())) {
             w.add("No evaluation set was given, so the comparison ran on the calibration inputs the ranges were "
                     + "fitted to; expect results on new data to be somewhat worse. Upload a held-out set to measure "
                     + "accuracy.");
         }
-        slower(w, "batch 1", e.fp32().latencyMs() == null ? null : e.fp32().latencyMs().batch1(),
+        slower(w, label, "batch 1", e.fp32().latencyMs() == null ? null : e.fp32().latencyMs().batch1(),
                 e.quantized().latencyMs() == null ? null : e.quantized().latencyMs().batch1());
-        slower(w, "the larger batch", e.fp32().latencyMs() == null ? null : e.fp32().latencyMs().batchN(),
+        slower(w, label, "the larger batch", e.fp32().latencyMs() == null ? null : e.fp32().latencyMs().batchN(),
                 e.quantized().latencyMs() == null ? null : e.quantized().latencyMs().batchN());
         if (e.top1Drop() != null && e.top1Drop() > ACCURACY_DROP) {
-            w.add(String.format(Locale.ROOT, "Top-1 accuracy dropped by %.2f points (fp32 %.2f %% → int8 %.2f %%). "
-                    + "Try another calibration method, more calibration samples, or "
-                    + "excluding the most sensitive layers.", 100 * e.top1Drop(), 100 * e.fp32().top1(),
+            w.add(String.format(Locale.ROOT, "Top-1 accuracy dropped by %.2f points (fp32 %.2f %% → %s %.2f %%). "
+                    + (calibrated ? "Try another calibration method, more calibration samples, or " : "Try ")
+                    + "excluding the most sensitive layers.", 100 * e.top1Drop(), 100 * e.fp32().top1(), label,
                     100 * e.quantized().top1()));
         }
         if (e.argmaxAgreement() != null && e.argmaxAgreement() < AGREEMENT) {
-            w.add(String.format(Locale.ROOT, "The int8 model picks a different top class than fp32 on %.2f %% of the "
-                    + "samples.", 100 * (1 - e.argmaxAgreement())));
+            w.add(String.format(Locale.ROOT, "The %s model picks a different top class than fp32 on %.2f %% of the "
+                    + "samples.", label, 100 * (1 - e.argmaxAgreement())));
         }
         for (OutputFidelity o : e.outputs()) {
             if (o.cosine() < COSINE) {
-                w.add(String.format(Locale.ROOT, "Output '%s' of the int8 model is far from fp32 (cosine %.4f%s).",
-                        o.name(), o.cosine(), o.sqnrDb() == null ? "" : String.format(Locale.ROOT,
+                w.add(String.format(Locale.ROOT, "Output '%s' of the %s model is far from fp32 (cosine %.4f%s).",
+                        o.name(), label, o.cosine(), o.sqnrDb() == null ? "" : String.format(Locale.ROOT,
                                 ", SQNR %.1f dB", o.sqnrDb())));
             }
         }
@@ -68,14 +80,15 @@ final class Warnings {
         return w;
     }
 
-    private static void slower(List<String> w, String where, Percentiles fp32, Percentiles int8) {
+    private static void slower(List<String> w, String label, String where, Percentiles fp32, Percentiles int8) {
         if (fp32 == null || int8 == null || int8.p50() <= fp32.p50()) {
             return;
         }
-        w.add(String.format(Locale.ROOT, "The int8 model ran slower than fp32 on this CPU at %s (batch %d): median "
+        w.add(String.format(Locale.ROOT, "The %s model ran slower than fp32 on this CPU at %s (batch %d): median "
                 + "%.3f ms vs %.3f ms, %.2f× the fp32 speed. Small models, models fed one sample at a time and ops "
-                + "without int8 kernels spend their time outside the int8 arithmetic; keep the fp32 model if speed "
-                + "matters more than size.", where, int8.batchSize(), int8.p50(), fp32.p50(), fp32.p50() / int8.p50()));
+                + "without %s kernels spend their time outside the %s arithmetic; keep the fp32 model if speed "
+                + "matters more than size.", label, where, int8.batchSize(), int8.p50(), fp32.p50(),
+                fp32.p50() / int8.p50(), label, label));
     }
 
     private static void saturated(List<String> w, Map<String, TensorStatistics> stats) {
