@@ -15,6 +15,7 @@ import java.util.Set;
 import ai.onnxruntime.OrtException;
 import io.quantizer.engine.calibration.CalibrationResult;
 import io.quantizer.engine.calibration.CalibrationRunner;
+import io.quantizer.engine.cli.EngineProtocol;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
 import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.EvaluationSettings;
@@ -25,6 +26,7 @@ import io.quantizer.engine.onnx.OnnxModels;
 import io.quantizer.engine.onnx.PreparedModel;
 import io.quantizer.engine.quantize.QdqQuantizer;
 import io.quantizer.engine.quantize.QuantizationOutcome;
+import io.quantizer.engine.quantize.TensorRtCalibrationCache;
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.engine.report.QuantizationReport;
 import io.quantizer.engine.report.ReportBuilder;
@@ -86,6 +88,8 @@ public final class QuantizationPipeline {
         OnnxModels.save(outcome.model(), in.outputModel());
         Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),
                 Files.size(in.outputModel()));
+        Summary.ArtifactFile cache = recipe.target() == QuantizationRecipe.Target.TENSORRT
+                ? writeCalibrationCache(prepared, calibration, in.outputModel()) : null;
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);
 
@@ -104,7 +108,17 @@ public final class QuantizationPipeline {
         Summary.StageSeconds seconds = new Summary.StageSeconds(secs(t0, t1), secs(t1, t2), secs(t2, t3),
                 secs(t3, t4));
         return ReportBuilder.build(recipe, prepared.notes(), calibration, outcome, artifact, result, seconds,
-                MachineInfo.detect());
+                MachineInfo.detect(), cache);
+    }
+
+    /** TensorRT's calibration cache, beside the model where {@link EngineProtocol#calibrationCacheFor} says. */
+    private static Summary.ArtifactFile writeCalibrationCache(PreparedModel prepared, CalibrationResult calibration,
+            Path outputModel) throws IOException {
+        Path file = EngineProtocol.calibrationCacheFor(outputModel);
+        int entries = TensorRtCalibrationCache.write(
+                TensorRtCalibrationCache.scales(prepared.model(), calibration.ranges()), file);
+        return new Summary.ArtifactFile(file.getFileName().toString(), "tensorrt-calibration-cache", sha256(file),
+                Files.size(file), entries);
     }
 
     private static double secs(long from, long to) {

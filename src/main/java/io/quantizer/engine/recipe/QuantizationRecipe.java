@@ -25,7 +25,17 @@ public record QuantizationRecipe(
         List<String> excludeOpTypes,
         List<String> includeNodes,
         List<String> includeOpTypes,
-        Map<String, BigDecimal> constantInputs) {
+        Map<String, BigDecimal> constantInputs,
+        Target target) {
+
+    /** A recipe for the default target. */
+    public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
+                              Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
+                              List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
+                              List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
+        this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null);
+    }
 
     /** A recipe without constant inputs. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
@@ -33,7 +43,7 @@ public record QuantizationRecipe(
                               List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
                               List<String> includeOpTypes) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, includeNodes, includeOpTypes, null);
+                excludeOpTypes, includeNodes, includeOpTypes, null, null);
     }
 
     /** A recipe without include lists: every node the engine can quantize is a candidate. */
@@ -41,7 +51,7 @@ public record QuantizationRecipe(
                               Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
                               List<String> excludeNodes, List<String> excludeOpTypes) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, null, null, null);
+                excludeOpTypes, null, null, null, null);
     }
 
     /** Most inputs {@code constantInputs} may name. */
@@ -58,7 +68,35 @@ public record QuantizationRecipe(
 
     public enum QuantType {
         @JsonProperty("uint8") UINT8,
-        @JsonProperty("int8") INT8
+        @JsonProperty("int8") INT8,
+        /** Activations only, and only for the {@code npu-a16w8} target. */
+        @JsonProperty("uint16") UINT16
+    }
+
+    /**
+     * The hardware the quantized model is meant for; it decides the activation type, the weight range and where
+     * Q/DQ go ({@link io.quantizer.engine.quantize.TargetProfile}).
+     */
+    public enum Target {
+        /** ONNX Runtime on a CPU with VNNI dot products: uint8 activations, int8 weights (U8S8). */
+        @JsonProperty("cpu-vnni") CPU_VNNI("cpu-vnni"),
+        /** ONNX Runtime on an AVX2 CPU without VNNI: U8S8 with 7-bit weights, so no int16 pair sum saturates. */
+        @JsonProperty("cpu-avx2") CPU_AVX2("cpu-avx2"),
+        /** TensorRT's explicit quantization: symmetric int8 Q/DQ where its fusions need it, plus a calibration cache. */
+        @JsonProperty("tensorrt") TENSORRT("tensorrt"),
+        /** Mobile and NPU toolchains: uint16 activations, int8 weights (opset 21 Q/DQ). */
+        @JsonProperty("npu-a16w8") NPU_A16W8("npu-a16w8");
+
+        private final String value;
+
+        Target(String value) {
+            this.value = value;
+        }
+
+        /** The name the API uses. */
+        public String value() {
+            return value;
+        }
     }
 
     public enum CalibrationMethod {
@@ -96,27 +134,40 @@ public record QuantizationRecipe(
         return new QuantizationRecipe(null, null, null, null, null, null, null, null, null).withDefaults();
     }
 
+    /** The defaults depend on the target: TensorRT takes symmetric int8 activations and entropy calibration. */
     public QuantizationRecipe withDefaults() {
+        Target t = target != null ? target : Target.CPU_VNNI;
+        Calibration c = calibration != null ? calibration : new Calibration(null, null, null, null, null);
+        if (t == Target.TENSORRT && c.method() == null) {
+            // the method TensorRT's own calibrator uses, and the one its cache header names
+            c = new Calibration(CalibrationMethod.ENTROPY, c.percentile(), c.maxSamples(), c.movingAverage(),
+                    c.movingAverageConstant());
+        }
         return new QuantizationRecipe(
                 mode != null ? mode : Mode.STATIC,
                 format != null ? format : Format.QDQ,
-                activationType != null ? activationType : QuantType.UINT8,
+                activationType != null ? activationType : switch (t) {
+                    case TENSORRT -> QuantType.INT8;
+                    case NPU_A16W8 -> QuantType.UINT16;
+                    default -> QuantType.UINT8;
+                },
                 weightType != null ? weightType : QuantType.INT8,
                 perChannel != null ? perChannel : Boolean.TRUE,
-                symmetricActivations != null ? symmetricActivations : Boolean.FALSE,
-                (calibration != null ? calibration : new Calibration(null, null, null, null, null)).withDefaults(),
+                symmetricActivations != null ? symmetricActivations : t == Target.TENSORRT,
+                c.withDefaults(),
                 excludeNodes != null ? List.copyOf(excludeNodes) : List.of(),
                 excludeOpTypes != null ? List.copyOf(excludeOpTypes) : List.of(),
                 includeNodes != null ? List.copyOf(includeNodes) : List.of(),
                 includeOpTypes != null ? List.copyOf(includeOpTypes) : List.of(),
                 // sorted, so that the same constants written in another order are the same recipe
-                constantInputs != null ? sorted(constantInputs) : Map.of());
+                constantInputs != null ? sorted(constantInputs) : Map.of(),
+                t);
     }
 
     /** A copy of the recipe with {@code constants} as its constant inputs. */
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
-                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants);
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, target);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -168,6 +219,36 @@ public record QuantizationRecipe(
         if (!(c > 0 && c < 1)) {
             problems.add("calibration.movingAverageConstant: must be in (0, 1), got " + c);
         }
+        targetProblems(r, problems);
         return problems;
+    }
+
+    /** Choices the target cannot honour: each target fixes its activation type (and TensorRT its symmetry). */
+    private static void targetProblems(QuantizationRecipe r, List<String> problems) {
+        String target = "target " + r.target().value();
+        switch (r.target()) {
+            case TENSORRT -> {
+                if (r.activationType() != QuantType.INT8 || !r.symmetricActivations()) {
+                    problems.add("activationType/symmetricActivations: " + target + " needs symmetric int8"
+                            + " activations (zero point 0), got " + name(r.activationType())
+                            + (r.symmetricActivations() ? " symmetric" : " asymmetric"));
+                }
+            }
+            case NPU_A16W8 -> {
+                if (r.activationType() != QuantType.UINT16) {
+                    problems.add("activationType: " + target + " quantizes activations to uint16, got "
+                            + name(r.activationType()));
+                }
+            }
+            default -> {
+                if (r.activationType() == QuantType.UINT16) {
+                    problems.add("activationType: uint16 activations need target npu-a16w8, got " + target);
+                }
+            }
+        }
+    }
+
+    private static String name(QuantType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -21,6 +21,15 @@ public final class ReportBuilder {
                                            CalibrationResult calibration, QuantizationOutcome outcome,
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
                                            Summary.StageSeconds seconds, MachineInfo machine) {
+        return build(recipe, preprocessingNotes, calibration, outcome, artifact, evaluation, seconds, machine, null);
+    }
+
+    /** @param calibrationCache the TensorRT calibration cache written beside the model, or null */
+    public static QuantizationReport build(QuantizationRecipe recipe, List<String> preprocessingNotes,
+                                           CalibrationResult calibration, QuantizationOutcome outcome,
+                                           Summary.QuantizedModel artifact, EvaluationResult evaluation,
+                                           Summary.StageSeconds seconds, MachineInfo machine,
+                                           Summary.ArtifactFile calibrationCache) {
         List<String> quantized = new ArrayList<>();
         List<String> quantizedOpTypes = new ArrayList<>();
         List<Summary.KeptFloat> keptFloat = new ArrayList<>();
@@ -45,9 +54,13 @@ public final class ReportBuilder {
         if (quality.unusable()) { // first, so that nobody reads a wrecked model as a quiet success
             warnings.add(quality.warning(full, calibration.statistics(), tensors, quantizedOpTypes));
         }
+        TargetFit target = TargetFit.of(full.target(), machine);
+        if (target.warning() != null) {
+            warnings.add(target.warning());
+        }
         warnings.addAll(Warnings.of(evaluation, keptFloat, calibration.statistics()));
         Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat, noFloatMath), seconds,
-                machine, warnings);
+                machine, warnings, null, null, target, calibrationCache);
         Details.CalibrationRun run = new Details.CalibrationRun(
                 full.calibration().method().name().toLowerCase(java.util.Locale.ROOT), calibration.sampleCount(),
                 calibration.batchSize(), calibration.ranges().size());
