@@ -228,10 +228,12 @@ public record QuantizationRecipe(
         String target = "target " + r.target().value();
         switch (r.target()) {
             case TENSORRT -> {
-                if (r.activationType() != QuantType.INT8 || !r.symmetricActivations()) {
-                    problems.add("activationType/symmetricActivations: " + target + " needs symmetric int8"
-                            + " activations (zero point 0), got " + name(r.activationType())
-                            + (r.symmetricActivations() ? " symmetric" : " asymmetric"));
+                if (r.activationType() != QuantType.INT8) {
+                    problems.add("activationType: " + target + " needs int8 activations, got "
+                            + name(r.activationType()));
+                }
+                if (!r.symmetricActivations()) {
+                    problems.add("symmetricActivations: " + target + " needs symmetric activations (zero point 0)");
                 }
             }
             case NPU_A16W8 -> {
