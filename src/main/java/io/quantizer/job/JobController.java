@@ -145,7 +145,7 @@ class JobController {
                     + "'tensor: hex' line per activation, hex being the big-endian bits of its float32 scale. The "
                     + "result's calibrationCache gives its SHA-256 and size.")
     @ApiResponse(responseCode = "200", description = "The calibration cache (text)", content = @Content(
-            mediaType = "text/plain", schema = @Schema(type = "string")))
+            mediaType = "text/plain", schema = @Schema(type = "string", format = "binary")))
     @ApiResponse(responseCode = "404", description = "No such job, or its target produced no calibration cache", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<InputStreamResource> calibrationCache(@PathVariable UUID id) throws IOException {
