@@ -17,6 +17,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import io.quantizer.engine.accuracy.AccuracyControl;
 import io.quantizer.engine.calibration.CalibrationResult;
 import io.quantizer.engine.calibration.CalibrationRunner;
+import io.quantizer.engine.cli.EngineProtocol;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
 import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.EvaluationSettings;
@@ -27,6 +28,7 @@ import io.quantizer.engine.onnx.OnnxModels;
 import io.quantizer.engine.onnx.PreparedModel;
 import io.quantizer.engine.quantize.QdqQuantizer;
 import io.quantizer.engine.quantize.QuantizationOutcome;
+import io.quantizer.engine.quantize.TensorRtCalibrationCache;
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.engine.recovery.RecoverySteps;
 import io.quantizer.engine.report.QuantizationReport;
@@ -108,6 +110,8 @@ public final class QuantizationPipeline {
             outcome = CalibrationFreeModes.quantize(recipe, prepared.model());
         }
         OnnxModels.save(outcome.model(), in.outputModel());
+        Summary.ArtifactFile cache = recipe.target() == QuantizationRecipe.Target.TENSORRT
+                ? writeCalibrationCache(quantizedFrom, calibration, in.outputModel()) : null;
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);
 
@@ -135,7 +139,17 @@ public final class QuantizationPipeline {
         Summary.StageSeconds seconds = new Summary.StageSeconds(secs(t0, t1), secs(t1, t2), secs(t2, t3),
                 secs(t3, t4));
         return ReportBuilder.build(recipe, prepared.notes(), calibration, controlled.outcome(), artifact,
-                controlled.evaluation(), seconds, MachineInfo.detect(), controlled);
+                controlled.evaluation(), seconds, MachineInfo.detect(), controlled, cache);
+    }
+
+    /** TensorRT's calibration cache, beside the model where {@link EngineProtocol#calibrationCacheFor} says. */
+    private static Summary.ArtifactFile writeCalibrationCache(ModelProto quantizedFrom, CalibrationResult calibration,
+            Path outputModel) throws IOException {
+        Path file = EngineProtocol.calibrationCacheFor(outputModel);
+        int entries = TensorRtCalibrationCache.write(
+                TensorRtCalibrationCache.scales(quantizedFrom, calibration.ranges()), file);
+        return new Summary.ArtifactFile(file.getFileName().toString(), "tensorrt-calibration-cache", sha256(file),
+                Files.size(file), entries);
     }
 
     private static double secs(long from, long to) {

@@ -139,6 +139,20 @@ class JobController {
         return download(jobs.report(id), MediaType.APPLICATION_JSON);
     }
 
+    @GetMapping(value = "/{id}/calibration-cache", produces = MediaType.TEXT_PLAIN_VALUE)
+    @Operation(operationId = "downloadCalibrationCache",
+            summary = "The TensorRT calibration cache of a SUCCEEDED job whose target is tensorrt",
+            description = "TensorRT's text format: a header line TRT-<version>-EntropyCalibration2, then one "
+                    + "'tensor: hex' line per activation, hex being the big-endian bits of its float32 scale. The "
+                    + "result's calibrationCache gives its SHA-256 and size.")
+    @ApiResponse(responseCode = "200", description = "The calibration cache (text)", content = @Content(
+            mediaType = "text/plain", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "No such job, or its target produced no calibration cache", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    ResponseEntity<InputStreamResource> calibrationCache(@PathVariable UUID id) throws IOException {
+        return download(jobs.calibrationCache(id), MediaType.TEXT_PLAIN);
+    }
+
     @PostMapping(value = "/{id}/cancel", produces = MediaType.APPLICATION_JSON_VALUE)
     @Operation(operationId = "cancelQuantizationJob", summary = "Cancel a QUEUED or RUNNING job",
             description = "A running attempt stops within seconds and leaves no artifact; a finished job is a 409.")

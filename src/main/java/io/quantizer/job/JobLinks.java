@@ -22,16 +22,21 @@ public record JobLinks(
         @Schema(description = "the report as a web page for people (HTML, works offline): accuracy, latency, size,"
                 + " per-layer sensitivity, accuracy-search trials and warnings; the status and error until SUCCEEDED",
                 example = "/api/v1/quantization-jobs/0b6f1c52-3d2e-4a8c-9d35-7f1e2a4b5c6d/report.html")
-        String reportPage) {
+        String reportPage,
+        @Schema(description = "the TensorRT calibration cache (text); only for a SUCCEEDED job whose recipe's target"
+                + " is tensorrt, else null",
+                example = "/api/v1/quantization-jobs/0b6f1c52-3d2e-4a8c-9d35-7f1e2a4b5c6d/calibration-cache")
+        String calibrationCache) {
 
     public static final String JOBS = "/api/v1/quantization-jobs";
     /** The report page's path under a job's own path. */
     public static final String REPORT_PAGE = "/report.html";
 
-    static JobLinks of(UUID id, JobStatus status) {
+    static JobLinks of(UUID id, JobStatus status, boolean calibrationCache) {
         String self = JOBS + "/" + id;
         boolean outputs = status == JobStatus.SUCCEEDED;
         return new JobLinks(self, outputs ? self + "/artifact" : null, outputs ? self + "/report" : null,
-                self + REPORT_PAGE);
+                self + REPORT_PAGE,
+                outputs && calibrationCache ? self + "/calibration-cache" : null);
     }
 }

@@ -151,6 +151,18 @@ public class JobService {
         return new StoredOutput(job.getReportKey(), "quantization-job-" + id + "-report.json");
     }
 
+    /** Where a SUCCEEDED tensorrt job's calibration cache is stored; 404 for a job that has none. */
+    public StoredOutput calibrationCache(UUID id) {
+        QuantizationJob job = finishedWithOutputs(id, "calibration cache");
+        if (!JobViews.hasCalibrationCache(views.of(job).result())) {
+            throw new ApiException.NotFound("Calibration cache", "Job " + id + " was quantized for target "
+                    + views.of(job).recipe().target().value() + "; only target tensorrt produces a TensorRT"
+                    + " calibration cache.");
+        }
+        return new StoredOutput(CalibrationCacheOutput.keyBeside(job.getArtifactKey()),
+                CalibrationCacheOutput.fileName(job.getArtifactName()));
+    }
+
     public record StoredOutput(String objectKey, String fileName) {
     }
 

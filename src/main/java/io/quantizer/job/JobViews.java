@@ -20,11 +20,17 @@ class JobViews {
 
     JobView of(QuantizationJob job) {
         JobInputs inputs = job.getInputs();
+        JsonNode result = json(job.getResult());
         return new JobView(job.getId(), job.getStatus(), job.getStage(), job.getProgress(), job.getAttempt(),
                 inputs.modelId(), inputs.calibrationDatasetId(), inputs.evaluationDatasetId(),
                 recipes.fromJson(job.getRecipe()), job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(),
-                json(job.getError()), json(job.getResult()), JobLinks.of(job.getId(), job.getStatus()),
+                json(job.getError()), result, JobLinks.of(job.getId(), job.getStatus(), hasCalibrationCache(result)),
                 job.getCallbackUrl(), job.getCallbackUrl() == null ? null : callbacks.status(job.getId()).orElse(null));
+    }
+
+    static boolean hasCalibrationCache(JsonNode result) {
+        return result != null && result.get(CalibrationCacheOutput.RESULT_FIELD) != null
+                && result.get(CalibrationCacheOutput.RESULT_FIELD).isObject();
     }
 
     private JsonNode json(String text) {

@@ -41,6 +41,15 @@ class RecipeSchemaDocs implements OpenApiCustomizer {
             "maxGroups", "Groups whose sensitivity is measured, 0 to 1000 (default 12), chosen by the activation "
                     + "error their own quantization adds. Cost: (2 + maxGroups) × samples forward passes; without an accuracy "
                     + "target, samples are cut so that this stays within 2 × the evaluation's sample count.");
+    static final String TARGET = "The hardware the model is for (default cpu-vnni). cpu-vnni: ONNX Runtime on a CPU "
+            + "with VNNI, uint8 activations and int8 weights. cpu-avx2: the same with 7-bit weights, so that CPUs "
+            + "without VNNI (whose uint8×int8 kernels add product pairs in saturating 16-bit registers) lose no "
+            + "accuracy. tensorrt: symmetric int8 activations and weights with Q/DQ where TensorRT fuses them, entropy "
+            + "calibration by default, and a TensorRT calibration cache as a second file "
+            + "(GET /api/v1/quantization-jobs/{id}/calibration-cache). npu-a16w8: uint16 activations and int8 weights "
+            + "(the model is raised to opset 21), for NPUs where int8 activations lose too much. activationType and "
+            + "symmetricActivations follow the target; contradicting it is a 422. The result's target says where the "
+            + "figures were measured and whether that machine is the target.";
 
     @Override
     public void customise(io.swagger.v3.oas.models.OpenAPI openApi) {
@@ -56,6 +65,7 @@ class RecipeSchemaDocs implements OpenApiCustomizer {
             describe(recipe.getProperties().get("accuracy"), ACCURACY_TARGET);
             describe(recipe.getProperties().get("analysis"), "Bounds of the per-layer analysis every job runs "
                     + "(result.layers).");
+            describe(recipe.getProperties().get("target"), TARGET);
         }
         describeProperties(openApi.getComponents().getSchemas().get("Accuracy"), ACCURACY);
         describeProperties(openApi.getComponents().getSchemas().get("Analysis"), ANALYSIS);

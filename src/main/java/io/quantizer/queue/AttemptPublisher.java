@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.UUID;
 
+import io.quantizer.engine.cli.EngineProtocol;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
+import io.quantizer.job.CalibrationCacheOutput;
 import io.quantizer.job.JobLifecycle;
 import io.quantizer.job.JobLifecycle.Claim;
 import io.quantizer.job.JobTimings;
@@ -90,6 +92,11 @@ final class AttemptPublisher {
         try {
             transfers.upload(workspace.outputModel(), artifactKey);
             transfers.upload(workspace.outputReport(), reportKey);
+            if (result.get(CalibrationCacheOutput.RESULT_FIELD) instanceof ObjectNode) {
+                // a tensorrt run: the engine wrote its calibration cache beside the model
+                transfers.upload(EngineProtocol.calibrationCacheFor(workspace.outputModel()),
+                        CalibrationCacheOutput.keyBeside(artifactKey));
+            }
         } catch (IOException e) {
             transfers.deleteAll(prefix);
             return JobAttemptRunner.failOrLose(lifecycle, claim,

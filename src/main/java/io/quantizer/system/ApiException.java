@@ -44,6 +44,11 @@ public abstract class ApiException extends ErrorResponseException {
             super(HttpStatus.NOT_FOUND, "not-found", resource + " not found",
                     "No " + resource.toLowerCase() + " with id " + id + " exists.");
         }
+
+        /** A 404 whose detail says why the resource does not exist. */
+        public NotFound(String resource, String detail) {
+            super(HttpStatus.NOT_FOUND, "not-found", resource + " not found", detail);
+        }
     }
 
     /** 409: the request conflicts with the resource's current state. */

@@ -116,6 +116,37 @@ class JobApiIT {
     }
 
     @Test
+    void aTensorRtJobPublishesItsCalibrationCacheUnderItsOwnLink() throws Exception {
+        UUID id = UUID.fromString(client.submit(body(Map.of("target", "tensorrt"))).json().get("id").asString());
+        JsonNode done = client.await(id, JobTestClient::finished, JOB_TIMEOUT);
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("SUCCEEDED");
+        assertThat(done.at("/recipe/activationType").asString()).isEqualTo("int8");
+        assertThat(done.at("/result/target/evaluatedOnTarget").asBoolean()).isFalse();
+        String link = done.at("/links/calibrationCache").asString();
+        assertThat(link).isEqualTo(JobTestClient.JOBS + "/" + id + "/calibration-cache");
+
+        Response cache = client.get(link);
+        assertThat(cache.status()).as(cache.text()).isEqualTo(200);
+        assertThat(cache.headers().getContentDisposition().getFilename())
+                .isEqualTo("tiny_classifier-int8.calibration.cache");
+        assertThat(cache.text()).startsWith("TRT-8601-EntropyCalibration2\n");
+        JsonNode described = done.at("/result/calibrationCache");
+        assertThat(cache.text().lines().count() - 1).isEqualTo(described.get("entries").asLong());
+        assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cache.body())))
+                .isEqualTo(described.get("sha256").asString());
+        assertThat(store.list("jobs/" + id + "/")).containsExactlyInAnyOrder(
+                "jobs/" + id + "/attempt-1/model.int8.onnx", "jobs/" + id + "/attempt-1/report.json",
+                "jobs/" + id + "/attempt-1/calibration.cache");
+
+        UUID plain = UUID.fromString(client.submit(body(null)).json().get("id").asString());
+        JsonNode plainDone = client.await(plain, JobTestClient::finished, JOB_TIMEOUT);
+        assertThat(plainDone.at("/links/calibrationCache").isNull()).isTrue();
+        Response none = client.get(JobTestClient.JOBS + "/" + plain + "/calibration-cache");
+        assertThat(none.status()).isEqualTo(404);
+        assertThat(none.detail()).contains("target cpu-vnni", "only target tensorrt");
+    }
+
+    @Test
     void aModelOnnxRuntimeCannotLoadFailsTheJobWithOnnxRuntimesMessage() throws Exception {
         UUID broken = client.uploadModel(JobFixtures.unloadableClassifier(), "broken.onnx");
         Response submitted = client.submit(Map.of("modelId", broken, "calibrationDatasetId", calibration));

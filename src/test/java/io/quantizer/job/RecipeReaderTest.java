@@ -149,4 +149,39 @@ class RecipeReaderTest {
                     assertThat(e.getBody().getDetail()).contains("at most 64");
                 });
     }
+
+    @Test
+    void aTargetSetsItsDefaultsAndRefusesChoicesItCannotHonour() {
+        QuantizationRecipe trt = reader.read("{\"target\":\"tensorrt\"}");
+        assertThat(trt.target()).isEqualTo(QuantizationRecipe.Target.TENSORRT);
+        assertThat(trt.activationType()).isEqualTo(QuantizationRecipe.QuantType.INT8);
+        assertThat(trt.symmetricActivations()).isTrue();
+        assertThat(trt.calibration().method()).isEqualTo(QuantizationRecipe.CalibrationMethod.ENTROPY);
+        assertThat(reader.read("{\"target\":\"npu-a16w8\"}").activationType())
+                .isEqualTo(QuantizationRecipe.QuantType.UINT16);
+        assertThat(reader.read("{\"target\":\"cpu-avx2\"}").activationType())
+                .isEqualTo(QuantizationRecipe.QuantType.UINT8);
+        assertThat(reader.read((String) null).target()).isEqualTo(QuantizationRecipe.Target.CPU_VNNI);
+        assertThat(reader.fromJson(reader.toJson(trt))).isEqualTo(trt);
+
+        assertThatThrownBy(() -> reader.read("{\"target\":\"tensorrt\",\"activationType\":\"uint8\"}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
+                    assertThat(e.getBody().getDetail()).contains("target tensorrt needs int8 activations");
+                    assertThat(e.getBody().getProperties().get("errors")).asString()
+                            .contains("recipe.activationType");
+                });
+        assertThatThrownBy(() -> reader.read("{\"target\":\"tensorrt\",\"symmetricActivations\":false}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getBody().getDetail())
+                        .contains("symmetricActivations", "zero point 0"));
+        assertThatThrownBy(() -> reader.read("{\"activationType\":\"uint16\"}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getBody().getDetail())
+                        .contains("uint16 activations need target npu-a16w8"));
+        assertThatThrownBy(() -> reader.read("{\"target\":\"npu-a16w8\",\"activationType\":\"int8\"}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getBody().getDetail())
+                        .contains("npu-a16w8 quantizes activations to uint16"));
+        assertThatThrownBy(() -> reader.read("{\"target\":\"gpu\"}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getBody().getDetail())
+                        .contains("recipe.target", "cpu-vnni, cpu-avx2, tensorrt, npu-a16w8"));
+    }
 }

@@ -119,6 +119,7 @@ public final class EngineMain {
         try {
             Files.deleteIfExists(a.outputModel());
             Files.deleteIfExists(a.outputReport());
+            Files.deleteIfExists(EngineProtocol.calibrationCacheFor(a.outputModel()));
         } catch (IOException e) {
             emit(out, "engine: could not remove a partial output: " + e.getMessage());
         }

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *   <li>{@code QUANTIZER-PROGRESS stage=CALIBRATING progress=0.4200} whenever the stage or progress moves;</li>
  *   <li>{@code QUANTIZER-ERROR <one line of text>} once, just before a non-zero exit, with what went wrong.</li>
  * </ul>
- * Exit code 0: both output files are complete. {@link #EXIT_INPUT_ERROR}: the inputs cannot be quantized
+ * Exit code 0: both output files are complete; a run for the {@code tensorrt} target also leaves a TensorRT
+ * calibration cache next to the model, at {@link #calibrationCacheFor}. {@link #EXIT_INPUT_ERROR}: the inputs cannot be quantized
  * (the model does not load, a tensor does not fit); {@link #EXIT_INTERNAL_ERROR}: anything else.
  * The report's top-level {@code summary} object is what the service shows as the job's {@code result}.
  */
@@ -40,6 +41,16 @@ public final class EngineProtocol {
     }
 
     private EngineProtocol() {
+    }
+
+    /**
+     * Where the engine writes the TensorRT calibration cache of a quantized model: beside it, named after it
+     * ({@code model.int8.onnx} → {@code model.int8.calibration.cache}).
+     */
+    public static java.nio.file.Path calibrationCacheFor(java.nio.file.Path outputModel) {
+        String name = outputModel.getFileName().toString();
+        String stem = name.endsWith(".onnx") ? name.substring(0, name.length() - ".onnx".length()) : name;
+        return outputModel.resolveSibling(stem + ".calibration.cache");
     }
 
     public static String progressLine(Stage stage, double fraction) {

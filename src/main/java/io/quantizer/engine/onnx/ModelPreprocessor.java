@@ -47,18 +47,24 @@ public final class ModelPreprocessor {
         Path prepared = workDir.resolve(PREPARED_FILE);
         long opset = Opsets.defaultDomainVersion(model);
         boolean belowQdq = opset < MIN_QDQ_OPSET;
-        if (belowQdq || (r.perChannel() && opset < OpsetUpgrader.TARGET)) {
-            String purpose = belowQdq ? "QuantizeLinear/DequantizeLinear (opset 10+)" : "per-channel weights";
-            String fallback = belowQdq ? "nothing can be quantized" : "weights fall back to per-tensor";
-            ModelProto upgraded = tryUpgrade(model, notes, purpose, fallback);
+        boolean sixteenBit = r.activationType() == QuantizationRecipe.QuantType.UINT16
+                && opset < io.quantizer.engine.quantize.TargetProfile.SIXTEEN_BIT_OPSET;
+        if (belowQdq || sixteenBit || (r.perChannel() && opset < OpsetUpgrader.TARGET)) {
+            long target = sixteenBit ? io.quantizer.engine.quantize.TargetProfile.SIXTEEN_BIT_OPSET
+                    : OpsetUpgrader.TARGET;
+            String purpose = sixteenBit ? "uint16 QuantizeLinear/DequantizeLinear (opset 21)"
+                    : belowQdq ? "QuantizeLinear/DequantizeLinear (opset 10+)" : "per-channel weights";
+            String fallback = sixteenBit ? "activations cannot be quantized to 16 bits"
+                    : belowQdq ? "nothing can be quantized" : "weights fall back to per-tensor";
+            ModelProto upgraded = tryUpgrade(model, target, notes, purpose, fallback);
             if (upgraded != null) {
                 try {
                     optimize(upgraded, workDir, prepared);
-                    notes.add("raised the default-domain opset from " + opset + " to " + OpsetUpgrader.TARGET
+                    notes.add("raised the default-domain opset from " + opset + " to " + target
                             + " for " + purpose);
                     return new PreparedModel(prepared, OnnxModels.load(prepared), notes, float16);
                 } catch (OrtException e) {
-                    notes.add(purpose + " need opset " + OpsetUpgrader.TARGET + " but the upgraded model does not load ("
+                    notes.add(purpose + " need opset " + target + " but the upgraded model does not load ("
                             + e.getMessage() + "); " + fallback);
                 }
             }
@@ -80,9 +86,10 @@ public final class ModelPreprocessor {
         return new PreparedModel(prepared, OnnxModels.load(prepared), notes, float16);
     }
 
-    private static ModelProto tryUpgrade(ModelProto model, List<String> notes, String purpose, String fallback) {
+    private static ModelProto tryUpgrade(ModelProto model, long target, List<String> notes, String purpose,
+            String fallback) {
         try {
-            return OpsetUpgrader.upgrade(model);
+            return OpsetUpgrader.upgrade(model, target);
         } catch (OpsetUpgrader.UpgradeRefused e) {
             notes.add(purpose + " need a newer opset but the model cannot be upgraded (" + e.getMessage() + "); "
                     + fallback);

@@ -138,6 +138,18 @@ public final class TensorData {
         return build(name, dims, DataType.INT64, buffer.array());
     }
 
+    /** A uint16 tensor; each value must already lie in [0, 65535]. */
+    public static TensorProto uint16Tensor(String name, long[] dims, int[] values) {
+        ByteBuffer buffer = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (int v : values) {
+            if (v < 0 || v > 0xFFFF) {
+                throw new IllegalArgumentException("uint16 value out of range: " + v);
+            }
+            buffer.putShort((short) v);
+        }
+        return build(name, dims, DataType.UINT16, buffer.array());
+    }
+
     /** An 8-bit tensor; {@code type} is INT8 or UINT8 and each value must already lie in that type's range. */
     public static TensorProto byteTensor(String name, long[] dims, DataType type, int[] values) {
         if (type != DataType.INT8 && type != DataType.UINT8) {

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The one place that says which operator types are quantized, and by which op quantizer. */
+/**
+ * The one place that says which operator types are quantized, and by which op quantizer: ONNX Runtime's CPU
+ * fusions by default, TensorRT's placement for that target ({@link #forTensorRt()}).
+ */
 final class OpQuantizerRegistry {
 
     private static final List<String> DATA_MOVEMENT = List.of("Reshape", "Transpose", "Flatten", "Squeeze",
@@ -13,8 +16,22 @@ final class OpQuantizerRegistry {
             "DepthToSpace", "SpaceToDepth", "Identity", "TopK");
 
     private final Map<String, OpQuantizer> byOpType = new HashMap<>();
+    /** Decides operators no quantizer is registered for; null: they stay float between DQ and Q. */
+    private final OpQuantizer fallback;
+
+    private OpQuantizerRegistry(OpQuantizer fallback) {
+        this.fallback = fallback;
+    }
+
+    /** Q/DQ placed where TensorRT's fusions need them ({@link TensorRtPlacement}). */
+    static OpQuantizerRegistry forTensorRt() {
+        OpQuantizerRegistry registry = new OpQuantizerRegistry(TensorRtPlacement.UNTOUCHED);
+        TensorRtPlacement.register(registry::register);
+        return registry;
+    }
 
     OpQuantizerRegistry() {
+        this.fallback = null;
         OpQuantizer conv = new ConvQuantizer();
         register(conv, "Conv", "ConvTranspose");
         register(new MatMulQuantizer(), "MatMul");
@@ -32,7 +49,7 @@ final class OpQuantizerRegistry {
     }
 
     Optional<OpQuantizer> forOpType(String opType) {
-        return Optional.ofNullable(byOpType.get(opType));
+        return Optional.ofNullable(byOpType.getOrDefault(opType, fallback));
     }
 
     private void register(OpQuantizer quantizer, String... opTypes) {

@@ -38,25 +38,22 @@ final class QdqEmitter {
     private final Map<Integer, Map<String, String>> constantRenames = new HashMap<>();
 
     QdqEmitter(GraphIndex index, QuantizationPlan plan, Map<String, TensorRange> ranges, QuantParams.ElementType type,
-            boolean symmetric) {
+            boolean symmetric, int weightLevels) {
         this.index = index;
         this.plan = plan;
-        this.params = new QuantParamsTable(index, plan, ranges, type, symmetric);
+        this.params = new QuantParamsTable(index, plan, ranges, type, symmetric, weightLevels);
         this.names = new UniqueNames(index.graph());
     }
 
     ModelProto emit(ModelProto model) {
         List<NodeProto> prologue = new ArrayList<>();
         // the weights are independent and their parameters fixed by now: quantize them in parallel
-        Map<String, byte[]> quantizedBytes = WeightPasses.inParallel(plan.constants().keySet(),
-                c -> params.constant(c).quantizeToBytes(TensorData.floatView(index.constant(c)),
-                        TensorData.dims(index.constant(c))));
+        Map<String, TensorProto> quantizedTensors = WeightPasses.inParallel(plan.constants().keySet(),
+                c -> quantizedConstant(c, params.constant(c)));
         for (String constant : plan.constants().keySet()) {
             QuantParams p = params.constant(constant);
-            TensorProto original = index.constant(constant);
             String quantized = names.fresh(constant + "_quantized");
-            newInitializers.add(TensorData.byteTensor(quantized, TensorData.shape(original.getDimsList()),
-                    onnxType(p.type()), quantizedBytes.get(constant)));
+            newInitializers.add(quantizedTensors.get(constant).toBuilder().setName(quantized).build());
             if (onlyQuantizedReaders(constant)) {
                 prologue.add(dequantize(quantized, constant, p, paramNames(constant, p)));
                 replacedInitializers.add(constant);
@@ -99,6 +96,18 @@ final class QdqEmitter {
 
     QuantParamsTable params() {
         return params;
+    }
+
+    /** The integer initializer of a constant: 8-bit in one chunked pass, 16-bit (uint16 activations) via ints. */
+    private TensorProto quantizedConstant(String constant, QuantParams p) {
+        TensorProto original = index.constant(constant);
+        long[] dims = TensorData.shape(original.getDimsList());
+        String name = constant; // named once the passes are done, in plan order
+        if (p.type() == QuantParams.ElementType.UINT16) {
+            return TensorData.uint16Tensor(name, dims, p.quantize(TensorData.floats(original), TensorData.dims(original)));
+        }
+        return TensorData.byteTensor(name, dims, onnxType(p.type()),
+                p.quantizeToBytes(TensorData.floatView(original), TensorData.dims(original)));
     }
 
     private void emitNode(int i, GraphProto.Builder graph) {
@@ -185,7 +194,9 @@ final class QdqEmitter {
             String zero = names.fresh(t + "_zero_point");
             long[] dims = p.perChannel() ? new long[] {p.scales().length} : new long[0];
             newInitializers.add(TensorData.floatTensor(scale, dims, p.scales()));
-            newInitializers.add(TensorData.byteTensor(zero, dims, onnxType(p.type()), p.zeroPoints()));
+            newInitializers.add(p.type() == QuantParams.ElementType.UINT16
+                    ? TensorData.uint16Tensor(zero, dims, p.zeroPoints())
+                    : TensorData.byteTensor(zero, dims, onnxType(p.type()), p.zeroPoints()));
             return new String[] {scale, zero};
         });
     }
@@ -201,6 +212,7 @@ final class QdqEmitter {
         return switch (type) {
             case UINT8 -> TensorProto.DataType.UINT8;
             case INT8 -> TensorProto.DataType.INT8;
+            case UINT16 -> TensorProto.DataType.UINT16;
             case INT32 -> TensorProto.DataType.INT32;
         };
     }

@@ -28,10 +28,17 @@ public final class QdqQuantizer {
     private static final Set<String> SHAPE_READERS = Set.of("Shape", "Size");
 
     private final QuantizationRecipe recipe;
-    private final OpQuantizerRegistry registry = new OpQuantizerRegistry();
+    private final TargetProfile target;
+    private final OpQuantizerRegistry registry;
 
     public QdqQuantizer(QuantizationRecipe recipe) {
         this.recipe = recipe.withDefaults();
+        this.target = TargetProfile.of(this.recipe);
+        this.registry = target.ortCpuPlacement() ? new OpQuantizerRegistry() : OpQuantizerRegistry.forTensorRt();
+    }
+
+    public TargetProfile target() {
+        return target;
     }
 
     /** The float activations whose calibrated ranges {@link #quantize} needs. */
@@ -50,6 +57,10 @@ public final class QdqQuantizer {
         }
         // the operands a mask could dwarf: their ranges tell a mask sentinel from ordinary values
         tensors.addAll(MaskSentinels.tensorsToObserve(marking.index()));
+        if (!target.ortCpuPlacement()) {
+            // TensorRT's calibration cache gives every activation a scale, not only those with Q/DQ
+            tensors.addAll(TensorRtPlacement.floatActivations(marking.index()));
+        }
         return tensors;
     }
 
@@ -67,13 +78,14 @@ public final class QdqQuantizer {
     QuantizationOutcome quantize(ModelProto prepared, Map<String, TensorRange> ranges, boolean padInputChannels) {
         ModelProto model = NodeNames.ensure(prepared);
         Marking marking = mark(model, ranges);
-        QdqEmitter emitter = new QdqEmitter(marking.index(), marking.plan(), ranges, activationType(),
-                recipe.symmetricActivations());
+        QdqEmitter emitter = new QdqEmitter(marking.index(), marking.plan(), ranges, target.activationType(),
+                target.symmetricActivations(), target.weightLevels());
         ModelProto quantized = emitter.emit(model);
         List<QuantizedTensor> tensors = new ArrayList<>(
                 new QuantizedTensorListing(marking.index(), marking.plan(), emitter.params()).tensors());
         List<String> notes = new ArrayList<>(marking.notes());
-        if (padInputChannels) {
+        if (padInputChannels && target.ortCpuPlacement() && !target.sixteenBitActivations()) {
+            // only ONNX Runtime's 8-bit CPU convolutions gain from it (an 8-bit Pad between Q and DQ)
             InputChannelPadding.Result padded = InputChannelPadding.apply(quantized);
             quantized = padded.model();
             notes.addAll(padded.notes());
@@ -134,12 +146,18 @@ public final class QdqQuantizer {
         if (opset < MIN_QDQ_OPSET) {
             notes.add("nothing quantized: QuantizeLinear needs opset 10, the model has " + opset);
         }
-        QuantizationContext context = new QuantizationContext(index, plan, unavailable, perChannel, activationType(),
-                recipe.symmetricActivations(), ranges, sentinels);
+        String tooOld = opset < MIN_QDQ_OPSET ? "opset below 10" : opset < target.minOpset()
+                ? target.activationType().onnxName() + " QuantizeLinear needs opset " + target.minOpset()
+                        + ", the model has " + opset : null;
+        if (tooOld != null && opset >= MIN_QDQ_OPSET) {
+            notes.add("nothing quantized: " + tooOld);
+        }
+        QuantizationContext context = new QuantizationContext(index, plan, unavailable, perChannel,
+                target.activationType(), target.symmetricActivations(), ranges, sentinels);
         for (int i = 0; i < index.nodes().size(); i++) {
             NodeProto node = index.node(i);
             context.at(i);
-            OpQuantizer.Verdict verdict = opset < MIN_QDQ_OPSET ? OpQuantizer.Verdict.kept("opset below 10")
+            OpQuantizer.Verdict verdict = tooOld != null ? OpQuantizer.Verdict.kept(tooOld)
                     : decide(node, i, index, context);
             decisions.add(new NodeDecision(node.getName(), node.getOpType(), verdict.quantized(),
                     verdict.computesFloat(), verdict.reason()));
@@ -195,10 +213,5 @@ public final class QdqQuantizer {
             }
         }
         return null;
-    }
-
-    private QuantParams.ElementType activationType() {
-        return recipe.activationType() == QuantizationRecipe.QuantType.INT8 ? QuantParams.ElementType.INT8
-                : QuantParams.ElementType.UINT8;
     }
 }

@@ -21,7 +21,8 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
     private static final float ROUNDING_SHIFT = 12582912f;
 
     public enum ElementType {
-        UINT8(0, 255, "uint8"), INT8(-128, 127, "int8"), INT32(Integer.MIN_VALUE, Integer.MAX_VALUE, "int32");
+        UINT8(0, 255, "uint8"), INT8(-128, 127, "int8"), UINT16(0, 65535, "uint16"),
+        INT32(Integer.MIN_VALUE, Integer.MAX_VALUE, "int32");
 
         final long min;
         final long max;
@@ -63,8 +64,9 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
         float max = Math.max(range.max(), 0f);
         if (symmetric) {
             float absMax = Math.max(-min, max);
-            int zero = type == ElementType.UINT8 ? 128 : 0;
-            float scale = absMax == 0 ? DEGENERATE_SCALE : absMax / 127f;
+            // the middle of the type: 128 for uint8, 32768 for uint16, 0 for int8; 127 (32767) steps either side
+            int zero = type.min == 0 ? (int) ((type.max + 1) / 2) : 0;
+            float scale = absMax == 0 ? DEGENERATE_SCALE : absMax / (float) ((type.max - type.min) / 2);
             return new QuantParams(new float[] {scale}, new int[] {zero}, type, null);
         }
         if (max == min) {
@@ -82,16 +84,27 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
      * tiny weight scale would overflow the int32 bias that divides by it).
      */
     public static QuantParams symmetricWeight(float[] values, int[] dims, Integer axis) {
-        return symmetricWeight(channelExtremes(FloatBuffer.wrap(values), dims, axis), axis);
+        return symmetricWeight(channelExtremes(FloatBuffer.wrap(values), dims, axis), axis, FULL_WEIGHT_LEVELS);
     }
 
-    /** The same from {@link #channelExtremes}, so that one pass over a weight gives its range and its scales. */
+    /** Largest weight magnitude, in steps, of full-range symmetric int8 weights. */
+    public static final int FULL_WEIGHT_LEVELS = 127;
+
+    /** {@link #symmetricWeight(float[][], Integer, int)} over the full int8 range. */
     static QuantParams symmetricWeight(float[][] extremes, Integer axis) {
+        return symmetricWeight(extremes, axis, FULL_WEIGHT_LEVELS);
+    }
+
+    /**
+     * The same from {@link #channelExtremes}, so that one pass over a weight gives its range and its scales;
+     * {@code levels} is the largest magnitude in steps: 127, or 63 for 7-bit weights ({@link TargetProfile}).
+     */
+    static QuantParams symmetricWeight(float[][] extremes, Integer axis, int levels) {
         float[] scales = new float[extremes.length];
         for (int c = 0; c < scales.length; c++) {
             float absMax = extremes[c][0] > extremes[c][1] ? 0f // a channel without values
                     : Math.max(Math.abs(extremes[c][0]), Math.abs(extremes[c][1]));
-            scales[c] = absMax == 0 ? 1f : absMax / 127f;
+            scales[c] = absMax == 0 ? 1f : absMax / levels;
         }
         return new QuantParams(scales, new int[scales.length], ElementType.INT8, axis);
     }
@@ -200,8 +213,8 @@ public record QuantParams(float[] scales, int[] zeroPoints, ElementType type, In
      * here 2 ns per element against 10 for double division, Math.rint and Math.min/max.
      */
     public byte[] quantizeToBytes(FloatBuffer values, int[] dims) {
-        if (type == ElementType.INT32) {
-            throw new IllegalStateException("int32 values do not fit bytes");
+        if (type == ElementType.INT32 || type == ElementType.UINT16) {
+            throw new IllegalStateException(type.onnxName + " values do not fit bytes");
         }
         float qmin = symmetricInt8() ? -127 : type.min;
         float qmax = type.max;

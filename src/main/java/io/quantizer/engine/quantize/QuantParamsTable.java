@@ -21,14 +21,16 @@ final class QuantParamsTable {
     private final Map<String, TensorRange> ranges;
     private final QuantParams.ElementType type;
     private final boolean symmetric;
+    private final int weightLevels;
     private final GraphIndex index;
     private final Map<String, QuantParams> activations = new HashMap<>();
     private final Map<String, QuantParams> constants = new HashMap<>();
     private final Map<String, TensorRange> constantRanges = new HashMap<>();
 
     QuantParamsTable(GraphIndex index, QuantizationPlan plan, Map<String, TensorRange> ranges,
-            QuantParams.ElementType type, boolean symmetric) {
+            QuantParams.ElementType type, boolean symmetric, int weightLevels) {
         this.index = index;
+        this.weightLevels = weightLevels;
         this.plan = plan;
         this.ranges = ranges;
         this.type = type;
@@ -45,7 +47,7 @@ final class QuantParamsTable {
             TensorRange range = rangeOf(extremes.get(name), TensorData.elementCount(index.constant(name)));
             constantRanges.put(name, range);
             constants.put(name, mark.asActivation() ? QuantParams.activation(range, type, symmetric)
-                    : QuantParams.symmetricWeight(extremes.get(name), mark.axis()));
+                    : QuantParams.symmetricWeight(extremes.get(name), mark.axis(), weightLevels));
         });
         plan.biases().forEach(this::widenWeightScalesForBias);
     }

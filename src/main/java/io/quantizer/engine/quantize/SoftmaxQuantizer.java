@@ -23,9 +23,11 @@ final class SoftmaxQuantizer implements OpQuantizer {
             return Verdict.kept("output is not float");
         }
         QuantParams.ElementType type = ctx.activationType();
-        int zero = type == QuantParams.ElementType.UINT8 ? 0 : -128;
+        int zero = type == QuantParams.ElementType.INT8 ? -128 : 0;
+        // [0, 1] over the type's whole grid: 1/256 for 8 bits, 1/65536 for 16
+        float scale = 1f / (type.max - type.min + 1);
         ctx.readQuantized(x);
-        ctx.plan().output(y, new QuantParams(new float[] {1f / 256f}, new int[] {zero}, type, null), false);
-        return Verdict.quantized("output with fixed scale 1/256");
+        ctx.plan().output(y, new QuantParams(new float[] {scale}, new int[] {zero}, type, null), false);
+        return Verdict.quantized("output with fixed scale 1/" + (type.max - type.min + 1));
     }
 }

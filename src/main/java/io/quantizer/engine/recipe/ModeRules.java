@@ -39,6 +39,10 @@ final class ModeRules {
             if (r.smoothQuant().enabled()) {
                 problems.add("smoothQuant: needs mode static, the recipe's mode is " + mode);
             }
+            if (r.target() != QuantizationRecipe.Target.CPU_VNNI) {
+                // the targets place and type static Q/DQ; the other modes have no calibrated activations to place
+                problems.add("target: " + r.target().value() + " needs mode static, the recipe's mode is " + mode);
+            }
         }
         if (r.mode() == Mode.DYNAMIC) {
             // DynamicQuantizeLinear always produces uint8, asymmetric

@@ -33,15 +33,16 @@ public record QuantizationRecipe(
         SmoothQuant smoothQuant,
         // absent from the JSON of the other modes, so their stored recipes (and request fingerprints) stay as before
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        WeightOnly weightOnly) {
+        WeightOnly weightOnly,
+        Target target) {
 
-    /** A recipe with the analysis, accuracy, recovery and weight-only settings at their defaults. */
+    /** A recipe with the analysis, accuracy, recovery, weight-only and target settings at their defaults. */
     public QuantizationRecipe(Mode mode, Format format, QuantType activationType, QuantType weightType,
                               Boolean perChannel, Boolean symmetricActivations, Calibration calibration,
                               List<String> excludeNodes, List<String> excludeOpTypes, List<String> includeNodes,
                               List<String> includeOpTypes, Map<String, BigDecimal> constantInputs) {
         this(mode, format, activationType, weightType, perChannel, symmetricActivations, calibration, excludeNodes,
-                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null, null, null, null, null);
+                excludeOpTypes, includeNodes, includeOpTypes, constantInputs, null, null, null, null, null, null, null);
     }
 
     /** A recipe without constant inputs. */
@@ -110,7 +111,35 @@ public record QuantizationRecipe(
 
     public enum QuantType {
         @JsonProperty("uint8") UINT8,
-        @JsonProperty("int8") INT8
+        @JsonProperty("int8") INT8,
+        /** Activations only, and only for the {@code npu-a16w8} target. */
+        @JsonProperty("uint16") UINT16
+    }
+
+    /**
+     * The hardware the quantized model is meant for; it decides the activation type, the weight range and where
+     * Q/DQ go ({@link io.quantizer.engine.quantize.TargetProfile}).
+     */
+    public enum Target {
+        /** ONNX Runtime on a CPU with VNNI dot products: uint8 activations, int8 weights (U8S8). */
+        @JsonProperty("cpu-vnni") CPU_VNNI("cpu-vnni"),
+        /** ONNX Runtime on an AVX2 CPU without VNNI: U8S8 with 7-bit weights, so no int16 pair sum saturates. */
+        @JsonProperty("cpu-avx2") CPU_AVX2("cpu-avx2"),
+        /** TensorRT's explicit quantization: symmetric int8 Q/DQ where its fusions need it, plus a calibration cache. */
+        @JsonProperty("tensorrt") TENSORRT("tensorrt"),
+        /** Mobile and NPU toolchains: uint16 activations, int8 weights (opset 21 Q/DQ). */
+        @JsonProperty("npu-a16w8") NPU_A16W8("npu-a16w8");
+
+        private final String value;
+
+        Target(String value) {
+            this.value = value;
+        }
+
+        /** The name the API uses. */
+        public String value() {
+            return value;
+        }
     }
 
     public enum CalibrationMethod {
@@ -201,15 +230,27 @@ public record QuantizationRecipe(
         return new QuantizationRecipe(null, null, null, null, null, null, null, null, null).withDefaults();
     }
 
+    /** The defaults depend on the target: TensorRT takes symmetric int8 activations and entropy calibration. */
     public QuantizationRecipe withDefaults() {
+        Target t = target != null ? target : Target.CPU_VNNI;
+        Calibration c = calibration != null ? calibration : new Calibration(null, null, null, null, null);
+        if (t == Target.TENSORRT && c.method() == null) {
+            // the method TensorRT's own calibrator uses, and the one its cache header names
+            c = new Calibration(CalibrationMethod.ENTROPY, c.percentile(), c.maxSamples(), c.movingAverage(),
+                    c.movingAverageConstant());
+        }
         return new QuantizationRecipe(
                 mode != null ? mode : Mode.STATIC,
                 format != null ? format : Format.QDQ,
-                activationType != null ? activationType : QuantType.UINT8,
+                activationType != null ? activationType : switch (t) {
+                    case TENSORRT -> QuantType.INT8;
+                    case NPU_A16W8 -> QuantType.UINT16;
+                    default -> QuantType.UINT8;
+                },
                 weightType != null ? weightType : QuantType.INT8,
                 perChannel != null ? perChannel : Boolean.TRUE,
-                symmetricActivations != null ? symmetricActivations : Boolean.FALSE,
-                (calibration != null ? calibration : new Calibration(null, null, null, null, null)).withDefaults(),
+                symmetricActivations != null ? symmetricActivations : t == Target.TENSORRT,
+                c.withDefaults(),
                 excludeNodes != null ? List.copyOf(excludeNodes) : List.of(),
                 excludeOpTypes != null ? List.copyOf(excludeOpTypes) : List.of(),
                 includeNodes != null ? List.copyOf(includeNodes) : List.of(),
@@ -224,21 +265,22 @@ public record QuantizationRecipe(
                 (smoothQuant != null ? smoothQuant : new SmoothQuant(null, null)).withDefaults(),
                 // only the weight-only mode has these; elsewhere they stay as given, for validate() to refuse
                 (mode == Mode.WEIGHT_ONLY ? (weightOnly != null ? weightOnly : new WeightOnly(null, null, null, null))
-                        .withDefaults() : weightOnly));
+                        .withDefaults() : weightOnly),
+                t);
     }
 
     /** A copy of the recipe with {@code settings} as its per-layer analysis settings. */
     public QuantizationRecipe withAnalysis(Analysis settings) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, settings,
-                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly);
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly, target);
     }
 
-    /** A copy of the recipe with {@code target} as its accuracy target. */
-    public QuantizationRecipe withAccuracy(Accuracy target) {
+    /** A copy of the recipe with {@code goal} as its accuracy target. */
+    public QuantizationRecipe withAccuracy(Accuracy goal) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
-                target, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly);
+                goal, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly, target);
     }
 
     /** A copy of the recipe with these accuracy-recovery settings. */
@@ -246,14 +288,21 @@ public record QuantizationRecipe(
                                            SmoothQuant smoothing) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
-                accuracy, bias, equalization, smoothing, weightOnly);
+                accuracy, bias, equalization, smoothing, weightOnly, target);
     }
 
     /** A copy of the recipe with {@code settings} as its weight-only parameters. */
     public QuantizationRecipe withWeightOnly(WeightOnly settings) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
-                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, settings);
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, settings, target);
+    }
+
+    /** A copy of the recipe for {@code hardware}. */
+    public QuantizationRecipe withTarget(Target hardware) {
+        return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
+                calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constantInputs, analysis,
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly, hardware);
     }
 
     /** What the mode stores the model's weights as, for names and sentences: int8, int4 or fp16. */
@@ -275,7 +324,7 @@ public record QuantizationRecipe(
     public QuantizationRecipe withConstantInputs(Map<String, BigDecimal> constants) {
         return new QuantizationRecipe(mode, format, activationType, weightType, perChannel, symmetricActivations,
                 calibration, excludeNodes, excludeOpTypes, includeNodes, includeOpTypes, constants, analysis,
-                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly);
+                accuracy, biasCorrection, crossLayerEqualization, smoothQuant, weightOnly, target);
     }
 
     /** A copy of the recipe that also excludes {@code nodes} (an accuracy search returning groups to float). */
@@ -286,7 +335,7 @@ public record QuantizationRecipe(
         return new QuantizationRecipe(r.mode, r.format, r.activationType, r.weightType, r.perChannel,
                 r.symmetricActivations, r.calibration, List.copyOf(all), r.excludeOpTypes, r.includeNodes,
                 r.includeOpTypes, r.constantInputs, r.analysis, r.accuracy, r.biasCorrection,
-                r.crossLayerEqualization, r.smoothQuant, r.weightOnly);
+                r.crossLayerEqualization, r.smoothQuant, r.weightOnly, r.target);
     }
 
     private static Map<String, BigDecimal> sorted(Map<String, BigDecimal> constants) {
@@ -355,6 +404,7 @@ public record QuantizationRecipe(
             problems.add("smoothQuant.alpha: must be in [0, 1], got " + alpha);
         }
         problems.addAll(ModeRules.problems(r));
+        targetProblems(r, problems);
         return problems;
     }
 
@@ -369,5 +419,36 @@ public record QuantizationRecipe(
                     + "calibration data set); use accuracy.minCosine for data without labels");
         }
         return List.of();
+    }
+
+    /** Choices the target cannot honour: each target fixes its activation type (and TensorRT its symmetry). */
+    private static void targetProblems(QuantizationRecipe r, List<String> problems) {
+        String target = "target " + r.target().value();
+        switch (r.target()) {
+            case TENSORRT -> {
+                if (r.activationType() != QuantType.INT8) {
+                    problems.add("activationType: " + target + " needs int8 activations, got "
+                            + name(r.activationType()));
+                }
+                if (!r.symmetricActivations()) {
+                    problems.add("symmetricActivations: " + target + " needs symmetric activations (zero point 0)");
+                }
+            }
+            case NPU_A16W8 -> {
+                if (r.activationType() != QuantType.UINT16) {
+                    problems.add("activationType: " + target + " quantizes activations to uint16, got "
+                            + name(r.activationType()));
+                }
+            }
+            default -> {
+                if (r.activationType() == QuantType.UINT16) {
+                    problems.add("activationType: uint16 activations need target npu-a16w8, got " + target);
+                }
+            }
+        }
+    }
+
+    private static String name(QuantType type) {
+        return type.name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -109,7 +109,8 @@ public record Quality(Verdict verdict, List<String> reasons) {
             causes.add("per-tensor weights, which give a depthwise convolution's small channels a handful of levels:"
                     + " set perChannel to true");
         }
-        if (recipe.activationType() == QuantizationRecipe.QuantType.INT8) {
+        if (recipe.activationType() == QuantizationRecipe.QuantType.INT8
+                && recipe.target() != QuantizationRecipe.Target.TENSORRT) {
             causes.add("int8 activations: set activationType to uint8 (the default)");
         }
         if (causes.isEmpty()) {

@@ -23,25 +23,20 @@ public final class ReportBuilder {
                                            CalibrationResult calibration, QuantizationOutcome outcome,
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
                                            Summary.StageSeconds seconds, MachineInfo machine) {
-        return build(recipe, preprocessingNotes, calibration, outcome, artifact, evaluation, seconds, machine, null,
-                null, List.of());
+        return build(recipe, preprocessingNotes, calibration, outcome, artifact, evaluation, seconds, machine,
+                AccuracyControl.Result.unchanged(outcome, evaluation), null);
     }
 
-    /** The report of an accuracy-controlled run: {@code outcome} and {@code evaluation} are the returned model's. */
+    /**
+     * The report of a run whose accuracy control may have replaced the model: {@code outcome} and {@code evaluation}
+     * are the returned model's. {@code calibrationCache} is the TensorRT calibration cache beside it, or null.
+     */
     public static QuantizationReport build(QuantizationRecipe recipe, List<String> preprocessingNotes,
                                            CalibrationResult calibration, QuantizationOutcome outcome,
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
                                            Summary.StageSeconds seconds, MachineInfo machine,
-                                           AccuracyControl.Result controlled) {
-        return build(recipe, preprocessingNotes, calibration, outcome, artifact, evaluation, seconds, machine,
-                controlled.layers(), controlled.search(), controlled.warnings());
-    }
-
-    private static QuantizationReport build(QuantizationRecipe recipe, List<String> preprocessingNotes,
-                                            CalibrationResult calibration, QuantizationOutcome outcome,
-                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
-                                            Summary.StageSeconds seconds, MachineInfo machine, LayerAnalysis layers,
-                                            AccuracySearch search, List<String> controlWarnings) {
+                                           AccuracyControl.Result controlled,
+                                           Summary.ArtifactFile calibrationCache) {
         List<String> quantized = new ArrayList<>();
         List<String> quantizedOpTypes = new ArrayList<>();
         List<Summary.KeptFloat> keptFloat = new ArrayList<>();
@@ -69,10 +64,14 @@ public final class ReportBuilder {
         if (quality.unusable()) { // first, so that nobody reads a wrecked model as a quiet success
             warnings.add(quality.warning(full, stats, tensors, quantizedOpTypes));
         }
-        warnings.addAll(controlWarnings); // a missed accuracy target next: the user asked for it
+        warnings.addAll(controlled.warnings()); // a missed accuracy target next: the user asked for it
+        TargetFit target = TargetFit.of(full.target(), machine);
+        if (target.warning() != null) {
+            warnings.add(target.warning());
+        }
         warnings.addAll(Warnings.of(evaluation, keptFloat, stats, ModeLabel.of(full), calibration != null));
         Summary summary = new Summary(artifact, quality, evaluation, new Summary.Nodes(quantized, keptFloat, noFloatMath), seconds,
-                machine, warnings, layers, search);
+                machine, warnings, controlled.layers(), controlled.search(), target, calibrationCache);
         Details.CalibrationRun run = calibration == null ? null : new Details.CalibrationRun(
                 full.calibration().method().name().toLowerCase(java.util.Locale.ROOT), calibration.sampleCount(),
                 calibration.batchSize(), calibration.ranges().size());

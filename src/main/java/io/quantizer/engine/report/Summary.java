@@ -10,19 +10,37 @@ import io.quantizer.engine.evaluation.MachineInfo;
  */
 public record Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
                       StageSeconds stageSeconds, MachineInfo machine, List<String> warnings, LayerAnalysis layers,
-                      AccuracySearch accuracySearch) {
+                      AccuracySearch accuracySearch, TargetFit target, ArtifactFile calibrationCache) {
 
     public Summary {
         warnings = List.copyOf(warnings);
     }
 
+    /** A summary without a target statement and without a calibration cache. */
+    public Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
+                   StageSeconds stageSeconds, MachineInfo machine, List<String> warnings, LayerAnalysis layers,
+                   AccuracySearch accuracySearch) {
+        this(quantizedModel, quality, evaluation, nodes, stageSeconds, machine, warnings, layers, accuracySearch, null,
+                null);
+    }
+
     /** A summary without the per-layer analysis and without an accuracy search. */
     public Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
                    StageSeconds stageSeconds, MachineInfo machine, List<String> warnings) {
-        this(quantizedModel, quality, evaluation, nodes, stageSeconds, machine, warnings, null, null);
+        this(quantizedModel, quality, evaluation, nodes, stageSeconds, machine, warnings, null, null, null, null);
     }
 
     public record QuantizedModel(String sha256, long sizeBytes) {
+    }
+
+    /**
+     * A further file the run produced beside the model.
+     *
+     * @param fileName its name in the engine's output directory
+     * @param format   what it is, e.g. {@code tensorrt-calibration-cache}
+     * @param entries  how many entries it holds (tensors, for a calibration cache)
+     */
+    public record ArtifactFile(String fileName, String format, String sha256, long sizeBytes, int entries) {
     }
 
     /**
