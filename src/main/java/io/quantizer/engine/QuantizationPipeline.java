@@ -20,6 +20,7 @@ import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.EvaluationSettings;
 import io.quantizer.engine.evaluation.Evaluator;
 import io.quantizer.engine.evaluation.MachineInfo;
+import io.quantizer.engine.onnx.ExternalData;
 import io.quantizer.engine.onnx.ModelPreprocessor;
 import io.quantizer.engine.onnx.OnnxModels;
 import io.quantizer.engine.onnx.PreparedModel;
@@ -83,7 +84,8 @@ public final class QuantizationPipeline {
         listener.progress(Stage.QUANTIZING, CALIBRATED);
 
         QuantizationOutcome outcome = quantizer.quantize(prepared.model(), calibration.ranges());
-        OnnxModels.save(outcome.model(), in.outputModel());
+        // a model that came with external data leaves with it, so it can be handled the way it was brought
+        OnnxModels.save(outcome.model(), in.outputModel(), ExternalData.any(prepared.model()));
         Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),
                 Files.size(in.outputModel()));
         long t3 = System.nanoTime();
@@ -95,7 +97,7 @@ public final class QuantizationPipeline {
         // model's prepared graph computes in float32, so there the user's float16 model is the baseline.
         Path reference = prepared.widenedFromFloat16() ? in.model() : prepared.path();
         EvaluationResult result = new Evaluator(evaluation, recipe.constantInputs()).evaluate(reference,
-                Files.size(in.model()),
+                OnnxModels.sizeOnDisk(in.model()),
                 in.outputModel(), heldOut ? in.evaluation() : in.calibration(),
                 heldOut ? EvaluationResult.EVALUATION_SET : EvaluationResult.CALIBRATION_SET,
                 f -> listener.progress(Stage.EVALUATING, QUANTIZED + f * (1 - QUANTIZED)));
