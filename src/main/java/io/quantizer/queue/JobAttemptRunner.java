@@ -149,6 +149,9 @@ public class JobAttemptRunner {
                 workspace.recipe(), workspace.outputModel(), workspace.outputReport(), workspace.tmp());
         try {
             transfers.download(model.get().objectKey(), inputs.model());
+            for (ModelFacts.DataFile data : model.get().externalData()) {
+                transfers.download(data.objectKey(), workspace.modelData(data.name()));
+            }
             transfers.download(calibration.get().objectKey(), inputs.calibration());
             if (evaluation.isPresent()) {
                 transfers.download(evaluation.get().objectKey(), inputs.evaluation());

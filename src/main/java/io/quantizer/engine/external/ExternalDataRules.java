@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 /**
  * What an external-data reference ({@code location}, {@code offset}, {@code length} in a TensorProto) must be to
  * be followed. A location is a plain file name in the model's own directory: letters, digits, {@code . _ -}, not
- * starting with a dot, at most {@value #MAX_LOCATION_LENGTH} characters. So absolute paths, {@code ..},
+ * starting with a dot, not ending in {@code .onnx}, at most {@value #MAX_LOCATION_LENGTH} characters. So absolute paths, {@code ..},
  * subdirectories, backslashes, drive letters, control or exotic characters are all refused before any path is
  * built from one. The referenced bytes must lie inside the file and be exactly what the tensor's shape needs.
  * Each method returns why a reference is refused, or null when it is fine.
@@ -38,6 +38,10 @@ public final class ExternalDataRules {
         if (!FILE_NAME.matcher(location).matches()) {
             return "its location '" + printable(location) + "' is not a plain file name (letters, digits, '.', "
                     + "'_' and '-', not starting with a dot)";
+        }
+        if (location.toLowerCase(java.util.Locale.ROOT).endsWith(".onnx")) {
+            return "its location '" + printable(location) + "' names an .onnx file; external data files carry "
+                    + "another name, so they never take the model's place";
         }
         return null;
     }

@@ -28,7 +28,8 @@ public final class ModelPreprocessor {
 
     static final String PREPARED_FILE = "prepared.onnx";
     private static final long MIN_QDQ_OPSET = 10;
-    private static final String STAGING_FILE = "preprocessed-input.onnx";
+    /** Starts with a dot: staged beside a model's data files, it can never take the name of one of them. */
+    private static final String STAGING_FILE = ".preprocessed-input.onnx";
     /** ONNX Runtime's session options for writing an optimised model's initializers to a data file. */
     private static final String OPTIMIZED_DATA_FILE = "session.optimized_model_external_initializers_file_name";
     private static final String OPTIMIZED_DATA_MIN_BYTES =
