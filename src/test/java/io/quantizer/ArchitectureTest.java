@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Module boundaries, checked on the compiled classes: the engine is a plain library (no Spring, no JPA, no
- * servlet API), and the service side touches only the engine's data reader, its recipe, its feed rule and the
- * child-process protocol, which themselves use nothing else of the engine, so ONNX Runtime is never loaded in the
+ * servlet API), and the service side touches only the engine's data reader, its recipe, its feed rule, its
+ * external-data rules and the child-process protocol, which themselves use nothing else of the engine, so ONNX Runtime is never loaded in the
  * API process. Class files name every type they use in their
  * constant pool, so scanning those names sees imports, annotations, signatures and fully-qualified uses alike.
  */
@@ -31,6 +31,8 @@ class ArchitectureTest {
     private static final List<String> SERVICE_MAY_USE = List.of(
             "io/quantizer/engine/data/", "io/quantizer/engine/recipe/", "io/quantizer/engine/feed/",
             "io/quantizer/engine/cli/EngineProtocol",
+            // the external-data rules, so the upload check and the engine decide them with the same code
+            "io/quantizer/engine/external/",
             // the engine's report and its summary (a job's result) are what the service serves; the API
             // documents their shapes from these records
             "io/quantizer/engine/report/QuantizationReport", "io/quantizer/engine/report/Summary",

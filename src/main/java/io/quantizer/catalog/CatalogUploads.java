@@ -2,7 +2,10 @@ package io.quantizer.catalog;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -80,6 +83,70 @@ public class CatalogUploads {
                 releaseIfUnused(staged.sha256());
                 throw e;
             }
+        }
+    }
+
+    /** Reads facts from a staged file and the staged files uploaded with it, by part name. */
+    @FunctionalInterface
+    public interface BundleValidator<F> {
+        F validate(StagedUpload main, Map<String, StagedUpload> parts) throws IOException;
+    }
+
+    /** Saves the row for a validated, published upload of several files. */
+    @FunctionalInterface
+    public interface BundleSaver<F, T> {
+        T save(StagedUpload main, Map<String, StagedUpload> parts, F facts);
+    }
+
+    /**
+     * {@link #store} for a file that comes with companion files (a model and its external data): all are staged,
+     * validated together, published and saved in one row. Any failure leaves no row, no new object, no temp file.
+     * The companions together with {@code file} may weigh at most {@code quantizer.upload.max-model-size}.
+     *
+     * @param parts the companion files by the name they are referenced by (their file names)
+     */
+    public <F, T> T storeBundle(MultipartFile file, Map<String, MultipartFile> parts, String kind,
+                                BundleValidator<F> validator, BundleSaver<F, T> saver) throws IOException {
+        Map<String, StagedUpload> staged = new LinkedHashMap<>();
+        try (StagedUpload main = stager.stage(file, kind)) {
+            long total = main.sizeBytes();
+            for (Map.Entry<String, MultipartFile> part : parts.entrySet()) {
+                StagedUpload one = stager.stage(part.getValue(), kind);
+                staged.put(part.getKey(), one);
+                total += one.sizeBytes();
+                if (total > stager.maxTotalBytes()) {
+                    throw new ApiException.PayloadTooLarge(stager.maxTotalBytes());
+                }
+            }
+            F facts = validator.validate(main, staged);
+            List<StagedUpload> all = new ArrayList<>(List.of(main));
+            all.addAll(staged.values());
+            for (StagedUpload one : all) {
+                blobs.publish(one);
+            }
+            T saved;
+            try {
+                saved = saver.save(main, staged, facts);
+            } catch (RuntimeException e) {
+                for (StagedUpload one : all) {
+                    releaseIfUnused(one.sha256());
+                }
+                throw e;
+            }
+            // as in store: a concurrent delete may have dropped a shared blob before our commit
+            for (StagedUpload one : all) {
+                blobs.publish(one);
+            }
+            return saved;
+        } finally {
+            staged.values().forEach(StagedUpload::close);
+        }
+    }
+
+    /** {@link #delete}, for a row that refers to several blobs ({@code deleteRow} returns all their SHA-256s). */
+    public void deleteAll(Supplier<List<String>> deleteRow) throws IOException {
+        for (String sha256 : new java.util.LinkedHashSet<>(transactions.execute(status -> deleteRow.get()))) {
+            releaseIfUnused(sha256);
         }
     }
 

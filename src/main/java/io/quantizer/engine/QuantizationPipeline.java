@@ -23,6 +23,7 @@ import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.EvaluationSettings;
 import io.quantizer.engine.evaluation.Evaluator;
 import io.quantizer.engine.evaluation.MachineInfo;
+import io.quantizer.engine.onnx.ExternalData;
 import io.quantizer.engine.onnx.ModelPreprocessor;
 import io.quantizer.engine.onnx.OnnxModels;
 import io.quantizer.engine.onnx.PreparedModel;
@@ -109,7 +110,8 @@ public final class QuantizationPipeline {
             listener.progress(Stage.QUANTIZING, CALIBRATED);
             outcome = CalibrationFreeModes.quantize(recipe, prepared.model());
         }
-        OnnxModels.save(outcome.model(), in.outputModel());
+        // a model that came with external data leaves with it, so it can be handled the way it was brought
+        OnnxModels.save(outcome.model(), in.outputModel(), ExternalData.any(prepared.model()));
         Summary.ArtifactFile cache = recipe.target() == QuantizationRecipe.Target.TENSORRT
                 ? writeCalibrationCache(quantizedFrom, calibration, in.outputModel()) : null;
         long t3 = System.nanoTime();
@@ -123,14 +125,14 @@ public final class QuantizationPipeline {
         // model's prepared graph computes in float32, so there the user's float16 model is the baseline.
         Path reference = prepared.widenedFromFloat16() ? in.model() : prepared.path();
         EvaluationResult result = new Evaluator(evaluation, recipe.constantInputs()).evaluate(reference,
-                Files.size(in.model()), in.outputModel(), data, dataset,
+                OnnxModels.sizeOnDisk(in.model()), in.outputModel(), data, dataset,
                 f -> listener.progress(Stage.EVALUATING, QUANTIZED + f * (EVALUATED - QUANTIZED)));
         // the per-layer analysis, and with an accuracy target the search, which may replace the artifact; both
         // re-quantize from calibrated ranges, so they apply to the calibrated (static) modes
         AccuracyControl.Result controlled = calibration == null ? AccuracyControl.Result.unchanged(outcome, result)
                 : new AccuracyControl(recipe, evaluation).run(new AccuracyControl.Start(
                 quantizedFrom, calibration.ranges(), outcome, result, secs(t3, System.nanoTime()), reference,
-                Files.size(in.model()), in.outputModel(), data, dataset, in.workDir()),
+                OnnxModels.sizeOnDisk(in.model()), in.outputModel(), data, dataset, in.workDir()),
                 f -> listener.progress(Stage.EVALUATING, EVALUATED + f * (1 - EVALUATED)));
         Summary.QuantizedModel artifact = new Summary.QuantizedModel(sha256(in.outputModel()),
                 Files.size(in.outputModel()));

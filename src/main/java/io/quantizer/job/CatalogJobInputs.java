@@ -46,7 +46,8 @@ class CatalogJobInputs implements JobCatalog {
 
     private static ModelFacts facts(ModelDetails m) {
         return new ModelFacts(m.id(), m.name(), ContentAddressedBlobs.keyFor(m.sha256()), specs(m.inputs()),
-                specs(m.outputs()));
+                specs(m.outputs()), m.externalData().stream()
+                .map(f -> new ModelFacts.DataFile(f.name(), ContentAddressedBlobs.keyFor(f.sha256()))).toList());
     }
 
     private static DatasetFacts facts(DatasetDetails d) {

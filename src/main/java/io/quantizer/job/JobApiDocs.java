@@ -103,11 +103,19 @@ class JobApiDocs implements OpenApiCustomizer {
         ResolvedSchema timings = converters.resolveAsResolvedSchema(
                 new AnnotatedType(JobTimings.class).resolveAsRef(true));
         timings.referencedSchemas.forEach(schemas::putIfAbsent);
+        ResolvedSchema artifact = converters.resolveAsResolvedSchema(
+                new AnnotatedType(Artifact.class).resolveAsRef(true));
+        artifact.referencedSchemas.forEach(schemas::putIfAbsent);
         Schema<?> summary = schemas.get(Summary.class.getSimpleName());
         Schema<Object> result = new ObjectSchema();
-        result.setDescription("The engine's report summary as the worker stores it, plus the attempt's own timings");
+        result.setDescription("The engine's report summary as the worker stores it, plus the attempt's own timings "
+                + "and its list of artifact files");
         Map<String, Schema> properties = new LinkedHashMap<>(summary.getProperties());
         properties.put("jobTimings", new Schema<>().$ref(timings.schema.get$ref()));
+        properties.put("artifacts", new io.swagger.v3.oas.models.media.ArraySchema()
+                .items(new Schema<>().$ref(artifact.schema.get$ref()))
+                .description("every file the job produced, the quantized model first (then its external data or "
+                        + "other outputs); each is fetched from links.artifacts/{name}"));
         result.setProperties(properties);
         schemas.put(RESULT_NAME, result);
     }

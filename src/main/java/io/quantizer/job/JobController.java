@@ -3,6 +3,7 @@ package io.quantizer.job;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import io.quantizer.storage.ObjectStore;
@@ -45,11 +46,13 @@ class JobController {
     private final JobService jobs;
     private final OneShotSubmission oneShot;
     private final ObjectStore store;
+    private final JobArtifacts artifacts;
 
-    JobController(JobService jobs, OneShotSubmission oneShot, ObjectStore store) {
+    JobController(JobService jobs, OneShotSubmission oneShot, ObjectStore store, JobArtifacts artifacts) {
         this.jobs = jobs;
         this.oneShot = oneShot;
         this.store = store;
+        this.artifacts = artifacts;
     }
 
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE, produces = MediaType.APPLICATION_JSON_VALUE)
@@ -127,6 +130,31 @@ class JobController {
     @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
     ResponseEntity<InputStreamResource> artifact(@PathVariable UUID id) throws IOException {
         return download(jobs.artifact(id), MediaType.APPLICATION_OCTET_STREAM);
+    }
+
+    @GetMapping(value = "/{id}/artifacts", produces = MediaType.APPLICATION_JSON_VALUE)
+    @Operation(operationId = "listQuantizationArtifacts",
+            summary = "Every output file of a SUCCEEDED job, with its size, SHA-256 and download path",
+            description = "The quantized model comes first. A model quantized from external data is written with "
+                    + "external data too: its data file is listed here, and must be saved beside the model under "
+                    + "the listed name (the model references it by that name). Other outputs, such as a "
+                    + "calibration cache, are listed the same way.")
+    @ApiResponse(responseCode = "200", description = "The files")
+    @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    List<JobArtifacts.Link> artifacts(@PathVariable UUID id) {
+        return artifacts.list(id);
+    }
+
+    @GetMapping(value = "/{id}/artifacts/{name}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(operationId = "downloadQuantizationArtifact",
+            summary = "One output file of a SUCCEEDED job, by the name the listing gives, streamed")
+    @ApiResponse(responseCode = "200", description = "The file", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "No such job, or the job has no such file", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
+    ResponseEntity<InputStreamResource> artifactFile(@PathVariable UUID id, @PathVariable String name)
+            throws IOException {
+        return download(artifacts.file(id, name), MediaType.APPLICATION_OCTET_STREAM);
     }
 
     @GetMapping(value = "/{id}/report", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -26,7 +26,11 @@ public record JobLinks(
         @Schema(description = "the TensorRT calibration cache (text); only for a SUCCEEDED job whose recipe's target"
                 + " is tensorrt, else null",
                 example = "/api/v1/quantization-jobs/0b6f1c52-3d2e-4a8c-9d35-7f1e2a4b5c6d/calibration-cache")
-        String calibrationCache) {
+        String calibrationCache,
+        @Schema(description = "the list of every output file (the model, its external data, other outputs), "
+                + "each downloadable at this path + '/' + its name; null until SUCCEEDED",
+                example = "/api/v1/quantization-jobs/0b6f1c52-3d2e-4a8c-9d35-7f1e2a4b5c6d/artifacts")
+        String artifacts) {
 
     public static final String JOBS = "/api/v1/quantization-jobs";
     /** The report page's path under a job's own path. */
@@ -37,6 +41,7 @@ public record JobLinks(
         boolean outputs = status == JobStatus.SUCCEEDED;
         return new JobLinks(self, outputs ? self + "/artifact" : null, outputs ? self + "/report" : null,
                 self + REPORT_PAGE,
-                outputs && calibrationCache ? self + "/calibration-cache" : null);
+                outputs && calibrationCache ? self + "/calibration-cache" : null,
+                outputs ? self + "/artifacts" : null);
     }
 }

@@ -66,7 +66,7 @@ class OneShotSubmission {
         private final List<DatasetDetails> datasets = new ArrayList<>();
 
         ModelDetails model(MultipartFile file) throws IOException {
-            ModelDetails uploaded = OneShotSubmission.this.models.upload(file, null);
+            ModelDetails uploaded = OneShotSubmission.this.models.upload(file, java.util.List.of(), null);
             models.add(uploaded);
             return uploaded;
         }

@@ -2,6 +2,7 @@ package io.quantizer.model;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.validation.constraints.Max;
@@ -23,9 +24,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.quantizer.catalog.BlobDownloads;
+import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -48,23 +51,34 @@ class ModelController {
     @Operation(operationId = "uploadModel", summary = "Upload an ONNX model",
             description = "Streams the .onnx to storage while its SHA-256 is computed, reads its graph (not its "
                     + "weights) and returns its signature. Uploading the same bytes again creates a new model that "
-                    + "shares the stored object. Models with external data are refused.")
+                    + "shares the stored object. A model saved with ONNX external data (how models over 2 GB are "
+                    + "stored) is uploaded in the same request: one 'data' part per external-data file, its file "
+                    + "name exactly the 'location' its tensors reference (a plain file name beside the model). "
+                    + "Every referenced file must be there, every tensor's offset and length inside its file, and "
+                    + "no file may go unreferenced; otherwise 422 and nothing is stored.")
     @ApiResponse(responseCode = "201", description = "Stored; Location names the new model")
-    @ApiResponse(responseCode = "413", description = "File over quantizer.upload.max-size, or the name part "
-            + "over quantizer.api.max-json-size",
+    @ApiResponse(responseCode = "413", description = "A file over quantizer.upload.max-size, all files together "
+            + "over quantizer.upload.max-model-size, or the name part over quantizer.api.max-json-size",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
     @ApiResponse(responseCode = "422", description = "Not a usable ONNX model (details in the problem), or its graph over a quantizer.models.onnx.* limit "
-            + "(inputs, outputs, dims per tensor, nodes, operator types, name length), which the problem names",
+            + "(inputs, outputs, dims per tensor, nodes, operator types, name length), which the problem names; "
+            + "or (invalid-external-data) its external data does not match the uploaded 'data' parts: a location "
+            + "that is absolute, leaves the model's directory or is not a plain file name, a missing file, bytes "
+            + "outside their file, or a file no tensor references",
             content = @Content(mediaType = "application/problem+json",
             schema = @Schema(ref = "#/components/schemas/Problem")))
     ResponseEntity<ModelDetails> upload(
             @Parameter(description = "the .onnx file", content = @Content(mediaType = "application/octet-stream",
                     schema = @Schema(type = "string", format = "binary")))
             @RequestPart("file") MultipartFile file,
+            @Parameter(description = "the model's external-data files, one part each, named as its tensors' "
+                    + "'location' references them", content = @Content(mediaType = "application/octet-stream",
+                    array = @ArraySchema(schema = @Schema(type = "string", format = "binary"))))
+            @RequestPart(name = "data", required = false) List<MultipartFile> data,
             @Parameter(description = "display name; defaults to the file name")
             @RequestPart(name = "name", required = false) String name) throws IOException {
-        ModelDetails model = models.upload(file, name);
+        ModelDetails model = models.upload(file, data, name);
         return ResponseEntity.created(URI.create("/api/v1/models/" + model.id())).body(model);
     }
 
@@ -104,6 +118,27 @@ class ModelController {
         ModelDetails model = models.get(id);
         return downloads.download(model.sha256(), model.sizeBytes(), BlobDownloads.filename(model.name(), ".onnx"),
                 ifNoneMatch, range);
+    }
+
+    @GetMapping(value = "/{id}/external-data/{fileName}", produces = MediaType.APPLICATION_OCTET_STREAM_VALUE)
+    @Operation(operationId = "downloadModelExternalData", summary = "Download one of the model's external-data files",
+            description = "Streamed and byte-identical to the upload, under the name its tensors reference; the "
+                    + "ETag is its SHA-256. Ranges work as for the model's content.")
+    @ApiResponse(responseCode = "200", description = "The file", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "206", description = "The one byte range asked for", content = @Content(
+            mediaType = "application/octet-stream", schema = @Schema(type = "string", format = "binary")))
+    @ApiResponse(responseCode = "404", description = "No such model, or the model has no such file",
+            content = @Content(mediaType = "application/problem+json",
+            schema = @Schema(ref = "#/components/schemas/Problem")))
+    ResponseEntity<Resource> externalData(@PathVariable UUID id, @PathVariable String fileName,
+            @RequestHeader(name = HttpHeaders.IF_NONE_MATCH, required = false) String ifNoneMatch,
+            @RequestHeader(name = HttpHeaders.RANGE, required = false) String range)
+            throws IOException {
+        ExternalDataFile file = models.get(id).externalData().stream().filter(f -> f.name().equals(fileName))
+                .findFirst().orElseThrow(() -> new ApiException.NotFound("External-data file of model " + id,
+                        fileName));
+        return downloads.download(file.sha256(), file.sizeBytes(), file.name(), ifNoneMatch, range);
     }
 
     @DeleteMapping("/{id}")

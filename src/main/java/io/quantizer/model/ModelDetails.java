@@ -27,5 +27,8 @@ public record ModelDetails(
         List<TensorSignature> outputs,
         @Schema(description = "nodes per operator type, subgraphs included; non-default domains as 'domain:Op'")
         Map<String, Long> operatorCounts,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "the external-data files uploaded with the model (empty for a self-contained "
+                + ".onnx); sha256 and sizeBytes above are the .onnx file's own")
+        List<ExternalDataFile> externalData) {
 }

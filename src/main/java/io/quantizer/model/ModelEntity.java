@@ -35,12 +35,15 @@ class ModelEntity {
     @Convert(converter = ModelJsonConverters.Counts.class)
     private Map<String, Long> operatorCounts;
     private Instant createdAt;
+    @Convert(converter = ModelJsonConverters.DataFiles.class)
+    private List<ExternalDataFile> externalData;
 
     protected ModelEntity() {
         // for JPA
     }
 
-    ModelEntity(UUID id, String name, String sha256, long sizeBytes, OnnxModelInfo info, Instant createdAt) {
+    ModelEntity(UUID id, String name, String sha256, long sizeBytes, OnnxModelInfo info,
+                List<ExternalDataFile> externalData, Instant createdAt) {
         this.id = id;
         this.name = name;
         this.sha256 = sha256;
@@ -54,16 +57,25 @@ class ModelEntity {
         this.outputs = info.outputs();
         this.operatorCounts = info.operatorCounts();
         this.createdAt = createdAt;
+        this.externalData = List.copyOf(externalData);
     }
 
     ModelDetails toDetails() {
         return new ModelDetails(id, name, sha256, sizeBytes, irVersion, opsets, producerName, producerVersion,
-                parameterCount, inputs, outputs, operatorCounts, createdAt);
+                parameterCount, inputs, outputs, operatorCounts, createdAt,
+                externalData == null ? List.of() : externalData);
     }
-
-
 
     String sha256() {
         return sha256;
+    }
+
+    /** The blobs the row refers to: the model's and its external-data files'. */
+    List<String> blobs() {
+        List<String> all = new java.util.ArrayList<>(List.of(sha256));
+        if (externalData != null) {
+            externalData.forEach(f -> all.add(f.sha256()));
+        }
+        return all;
     }
 }

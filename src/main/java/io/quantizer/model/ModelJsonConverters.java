@@ -22,6 +22,13 @@ final class ModelJsonConverters {
     }
 
     @Converter
+    static final class DataFiles extends JsonAttributeConverter<List<ExternalDataFile>> {
+        DataFiles() {
+            super(new TypeReference<>() { });
+        }
+    }
+
+    @Converter
     static final class Counts extends JsonAttributeConverter<Map<String, Long>> {
         Counts() {
             super(new TypeReference<>() { });

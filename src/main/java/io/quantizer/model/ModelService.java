@@ -3,6 +3,8 @@ package io.quantizer.model;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -42,22 +44,35 @@ public class ModelService {
         this.reader = new OnnxMetadataReader(properties.limits());
     }
 
-    /** Validates and stores an uploaded .onnx; a file that is not a usable model is refused with 422. */
-    public ModelDetails upload(MultipartFile file, String requestedName) throws IOException {
+    /**
+     * Validates and stores an uploaded .onnx with the external-data files its tensors reference (none for a
+     * self-contained model); a model that is not usable, or whose files do not match its references, is refused
+     * with 422 and nothing is stored.
+     */
+    public ModelDetails upload(MultipartFile file, List<MultipartFile> externalData, String requestedName)
+            throws IOException {
         String name = UploadNames.resolve(requestedName, file.getOriginalFilename(), "model");
-        return uploads.store(file, "model", staged -> {
+        Map<String, MultipartFile> parts = ExternalDataCheck.byName(externalData);
+        return uploads.storeBundle(file, parts, "model", (staged, data) -> {
+            OnnxModelInfo info;
             try {
-                return reader.read(staged.path());
+                info = reader.read(staged.path());
             } catch (OnnxFormatException e) {
                 throw new ApiException.Unprocessable("invalid-model", "Not a usable ONNX model",
                         CatalogUploads.sentence(e.getMessage()));
             }
-        }, (staged, info) -> save(name, staged.sha256(), staged.sizeBytes(), info));
+            ExternalDataCheck.check(info.externalData(), data);
+            return info;
+        }, (staged, data, info) -> save(name, staged.sha256(), staged.sizeBytes(), info,
+                data.entrySet().stream().map(e -> new ExternalDataFile(e.getKey(), e.getValue().sha256(),
+                        e.getValue().sizeBytes())).toList()));
     }
 
-    private ModelDetails save(String name, String sha256, long sizeBytes, OnnxModelInfo info) {
+    private ModelDetails save(String name, String sha256, long sizeBytes, OnnxModelInfo info,
+                              List<ExternalDataFile> externalData) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return models.save(new ModelEntity(UUID.randomUUID(), name, sha256, sizeBytes, info, now)).toDetails();
+        return models.save(new ModelEntity(UUID.randomUUID(), name, sha256, sizeBytes, info, externalData, now))
+                .toDetails();
     }
 
     public PageResponse<ModelDetails> list(int page, int size) {
@@ -73,15 +88,15 @@ public class ModelService {
     }
 
     /**
-     * Deletes the model unless a feature still uses it (409). The row goes first; the stored bytes follow once
-     * no model or data set row refers to them.
+     * Deletes the model unless a feature still uses it (409). The row goes first; the stored bytes (the .onnx and
+     * its external-data files) follow once no model or data set row refers to them.
      */
     public void delete(UUID id) throws IOException {
-        uploads.delete(() -> {
+        uploads.deleteAll(() -> {
             ModelEntity model = models.findForUpdateById(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
             CatalogUploads.refuseIfUsed(RESOURCE, id, usages.orderedStream().map(usage -> usage.blockingUse(id)));
             models.delete(model);
-            return model.sha256();
+            return model.blobs();
         });
     }
 }

@@ -10,10 +10,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import io.quantizer.engine.cli.EngineProtocol;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
+import io.quantizer.job.Artifact;
 import io.quantizer.job.CalibrationCacheOutput;
 import io.quantizer.job.JobLifecycle;
 import io.quantizer.job.JobLifecycle.Claim;
@@ -28,9 +33,9 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Uploads a completed attempt's quantized model and report under its own prefix and publishes SUCCEEDED.
- * The result shown on the job is the report's {@code summary} plus the artifact's digest and the attempt's
- * own timings, at most {@code quantizer.worker.max-result-size} of JSON. Never SUCCEEDED without an artifact: uploads come first, and an attempt that cannot finish
+ * Uploads a completed attempt's artifacts (the quantized model, its external data, any other file the engine wrote
+ * beside it) and report under its own prefix and publishes SUCCEEDED. The result shown on the job is the
+ * report's {@code summary} plus the model's digest, the list of artifacts and the attempt's own timings, at most {@code quantizer.worker.max-result-size} of JSON. Never SUCCEEDED without an artifact: uploads come first, and an attempt that cannot finish
  * them (or loses the job meanwhile) removes what it wrote.
  */
 final class AttemptPublisher {
@@ -71,26 +76,23 @@ final class AttemptPublisher {
             return Outcome.LOST;
         }
         ObjectNode result;
-        String sha256;
-        long size;
+        List<Artifact> artifacts;
         try {
             JsonNode report = readReport(workspace.outputReport());
-            size = Files.size(workspace.outputModel());
-            if (size == 0) {
-                throw new IOException("the quantized model file is empty");
-            }
-            sha256 = sha256(workspace.outputModel());
+            artifacts = artifacts(workspace);
             result = report.get("summary") instanceof ObjectNode summary ? summary.deepCopy()
                     : mapper.createObjectNode();
         } catch (IOException | JacksonException e) {
             return JobAttemptRunner.failOrLose(lifecycle, claim, problems.badReport(e, claim.attempt()));
         }
         String prefix = attemptPrefix(claim.jobId(), claim.attempt());
-        String artifactKey = prefix + "model.int8.onnx";
+        String artifactKey = prefix + workspace.outputModel().getFileName();
         String reportKey = prefix + "report.json";
         long uploadStarted = System.nanoTime();
         try {
-            transfers.upload(workspace.outputModel(), artifactKey);
+            for (Artifact artifact : artifacts) {
+                transfers.upload(workspace.outputs().resolve(artifact.name()), prefix + artifact.name());
+            }
             transfers.upload(workspace.outputReport(), reportKey);
             if (result.get(CalibrationCacheOutput.RESULT_FIELD) instanceof ObjectNode) {
                 // a tensorrt run: the engine wrote its calibration cache beside the model
@@ -104,8 +106,9 @@ final class AttemptPublisher {
         }
         Duration uploading = Duration.ofNanos(System.nanoTime() - uploadStarted);
         ObjectNode model = result.putObject("quantizedModel");
-        model.put("sha256", sha256);
-        model.put("sizeBytes", size);
+        model.put("sha256", artifacts.get(0).sha256());
+        model.put("sizeBytes", artifacts.get(0).sizeBytes());
+        result.set("artifacts", mapper.valueToTree(artifacts));
         result.set("jobTimings", mapper.valueToTree(new JobTimings(seconds(attempt.fetch()),
                 seconds(attempt.engineStart()), seconds(attempt.engine()), seconds(uploading))));
         String resultJson = mapper.writeValueAsString(result);
@@ -128,6 +131,28 @@ final class AttemptPublisher {
             transfers.deleteAll(prefix);
             return Outcome.LOST;
         }
+    }
+
+    /**
+     * Every file the engine left in the output directory, the quantized model first: its external data, and any
+     * other output (a calibration cache) are artifacts the job lists and serves too.
+     */
+    private static List<Artifact> artifacts(AttemptWorkspace workspace) throws IOException {
+        Path model = workspace.outputModel();
+        if (!Files.isRegularFile(model) || Files.size(model) == 0) {
+            throw new IOException("the quantized model file is missing or empty");
+        }
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(workspace.outputs())) {
+            files = listed.filter(Files::isRegularFile)
+                    .sorted(Comparator.comparing((Path p) -> !p.equals(model)).thenComparing(Path::getFileName))
+                    .toList();
+        }
+        List<Artifact> artifacts = new ArrayList<>();
+        for (Path file : files) {
+            artifacts.add(new Artifact(file.getFileName().toString(), Files.size(file), sha256(file)));
+        }
+        return artifacts;
     }
 
     private JsonNode readReport(Path report) throws IOException {

@@ -8,18 +8,44 @@ import java.util.Comparator;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-/** One attempt's private directory: inputs fetched from the store, the engine's outputs, its temp files. */
+/**
+ * One attempt's private directory: inputs fetched from the store, the engine's outputs, its temp files. The model
+ * has a directory of its own ({@code model/}) because its external-data files lie beside it under the names its
+ * tensors reference; the outputs ({@code out/}) are the job's artifacts, every file there is published.
+ */
 record AttemptWorkspace(Path dir) implements AutoCloseable {
 
     static AttemptWorkspace create(Path root, UUID jobId, int attempt) throws IOException {
         Path dir = root.toAbsolutePath().resolve("job-" + jobId + "-attempt-" + attempt);
         deleteTree(dir);
         Files.createDirectories(dir.resolve("tmp"));
+        Files.createDirectories(dir.resolve(MODEL_DIR));
+        Files.createDirectories(dir.resolve(OUTPUT_DIR));
         return new AttemptWorkspace(dir);
     }
 
+    private static final String MODEL_DIR = "model";
+    private static final String OUTPUT_DIR = "out";
+
     Path model() {
-        return dir.resolve("model.onnx");
+        return dir.resolve(MODEL_DIR).resolve("model.onnx");
+    }
+
+    /**
+     * Where an external-data file of the model goes. Its name passed the upload's rules (a plain file name, not
+     * {@code .onnx}), so it cannot leave the directory or take the model's place; checked again here regardless.
+     */
+    Path modelData(String name) {
+        Path file = dir.resolve(MODEL_DIR).resolve(name).normalize();
+        if (!file.getParent().equals(dir.resolve(MODEL_DIR).normalize()) || file.equals(model())) {
+            throw new IllegalArgumentException("unusable external-data file name: " + name);
+        }
+        return file;
+    }
+
+    /** The job's artifacts: the quantized model and whatever files the engine writes beside it. */
+    Path outputs() {
+        return dir.resolve(OUTPUT_DIR);
     }
 
     Path calibration(String extension) {
@@ -35,7 +61,7 @@ record AttemptWorkspace(Path dir) implements AutoCloseable {
     }
 
     Path outputModel() {
-        return dir.resolve("model.int8.onnx");
+        return outputs().resolve("model.int8.onnx");
     }
 
     Path outputReport() {

@@ -165,6 +165,9 @@ public class JobAttemptRunner {
                 workspace.recipe(), workspace.outputModel(), workspace.outputReport(), workspace.tmp());
         try {
             transfers.download(model.get().objectKey(), inputs.model());
+            for (ModelFacts.DataFile data : model.get().externalData()) {
+                transfers.download(data.objectKey(), workspace.modelData(data.name()));
+            }
             if (calibration.isPresent()) {
                 transfers.download(calibration.get().objectKey(), inputs.calibration());
             }

@@ -20,6 +20,9 @@ import org.springframework.util.unit.DataSize;
  *                      eat into it gets 503 with Retry-After instead of filling the disk (and the pod being
  *                      evicted)
  * @param retryAfter    what the 503's Retry-After tells the client
+ * @param maxModelSize  the most a model upload may carry in all: the .onnx plus its external-data files (each of
+ *                      which is also held to {@code maxSize}); larger ones get 413. Defaults to 8 times
+ *                      {@code maxSize} (16GB with the default {@code maxSize})
  */
 @ConfigurationProperties("quantizer.upload")
 public record UploadProperties(
@@ -27,7 +30,29 @@ public record UploadProperties(
         @DefaultValue("./data/tmp/uploads") Path tempDir,
         @DefaultValue("8") int maxConcurrent,
         @DefaultValue("512MB") DataSize minFreeSpace,
-        @DefaultValue("30s") Duration retryAfter) {
+        @DefaultValue("30s") Duration retryAfter,
+        DataSize maxModelSize) {
+
+    private static final int MODEL_SIZE_FACTOR = 8;
+
+    @ConstructorBinding
+    public UploadProperties {
+        if (maxConcurrent < 1) {
+            throw new IllegalArgumentException("quantizer.upload.max-concurrent must be at least 1");
+        }
+        if (maxModelSize == null || maxModelSize.toBytes() <= 0) {
+            maxModelSize = DataSize.ofBytes(Math.multiplyHigh(maxSize.toBytes(), MODEL_SIZE_FACTOR) == 0
+                    ? maxSize.toBytes() * MODEL_SIZE_FACTOR : Long.MAX_VALUE / 2);
+        }
+        if (maxModelSize.compareTo(maxSize) < 0) {
+            maxModelSize = maxSize;
+        }
+    }
+
+    /** The size limit and staging directory with the default admission settings and model size. */
+    public UploadProperties(DataSize maxSize, Path tempDir) {
+        this(maxSize, tempDir, 8, DataSize.ofMegabytes(512), Duration.ofSeconds(30), null);
+    }
 
     /**
      * Room for the multipart framing and small form fields (like {@code name}) around the file, so a file of
@@ -35,20 +60,8 @@ public record UploadProperties(
      */
     public static final DataSize MULTIPART_OVERHEAD = DataSize.ofMegabytes(1);
 
-    @ConstructorBinding
-    public UploadProperties {
-        if (maxConcurrent < 1) {
-            throw new IllegalArgumentException("quantizer.upload.max-concurrent must be at least 1");
-        }
-    }
-
-    /** The size limit and staging directory with the default admission settings. */
-    public UploadProperties(DataSize maxSize, Path tempDir) {
-        this(maxSize, tempDir, 8, DataSize.ofMegabytes(512), Duration.ofSeconds(30));
-    }
-
-    /** The largest request body accepted. */
+    /** The largest request body accepted: a model with its external-data files. */
     public long maxRequestBytes() {
-        return maxSize.toBytes() + MULTIPART_OVERHEAD.toBytes();
+        return Math.max(maxSize.toBytes(), maxModelSize.toBytes()) + MULTIPART_OVERHEAD.toBytes();
     }
 }

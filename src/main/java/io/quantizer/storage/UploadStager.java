@@ -49,11 +49,13 @@ public class UploadStager {
     private static final Duration STALE_AFTER = Duration.ofHours(1);
 
     private final long maxBytes;
+    private final long maxTotalBytes;
     private final Path tempDir;
     private final MeterRegistry meters;
 
     public UploadStager(UploadProperties properties, MeterRegistry meters) throws IOException {
         this.maxBytes = properties.maxSize().toBytes();
+        this.maxTotalBytes = properties.maxModelSize().toBytes();
         this.tempDir = Files.createDirectories(properties.tempDir().toAbsolutePath().normalize());
         this.meters = meters;
         deleteStaleTempFiles();
@@ -61,6 +63,11 @@ public class UploadStager {
 
     public long maxBytes() {
         return maxBytes;
+    }
+
+    /** The most a model and its external-data files may weigh together ({@code quantizer.upload.max-model-size}). */
+    public long maxTotalBytes() {
+        return maxTotalBytes;
     }
 
     /**

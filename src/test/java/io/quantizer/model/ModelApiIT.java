@@ -143,7 +143,10 @@ class ModelApiIT extends CatalogApiTestBase {
         assertInvalid(random, "Not a valid ONNX model");
         assertInvalid(Arrays.copyOf(whole, whole.length / 2), "ends in the middle");
         assertInvalid(new byte[0], "empty");
-        assertInvalid(externalData, "external file");
+        // a model with external data needs its data files in the same request
+        JsonNode missing = assertProblem(api.upload("/api/v1/models", Part.file("bad.onnx", externalData)), 422,
+                "its file 'w.bin' was not uploaded with the model");
+        assertThat(missing.get("type").asString()).endsWith("/invalid-external-data");
         api.assertUnchanged(before);
     }
 

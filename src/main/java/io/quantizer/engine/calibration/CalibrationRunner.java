@@ -15,6 +15,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.quantizer.engine.EngineInputException;
 import io.quantizer.engine.data.NumpyDataset;
+import io.quantizer.engine.onnx.ExternalData;
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.engine.runtime.FeedReader;
 import io.quantizer.engine.runtime.ModelFeed;
@@ -154,9 +155,17 @@ public final class CalibrationRunner {
         }
     }
 
+    /** ONNX Runtime's session option naming the directory of external data for a model read from memory. */
+    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+
     static OrtSession createSession(ModelProto model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
         try (OrtSession.SessionOptions options = Ort.sessionOptions(level)) {
-            return Ort.environment().createSession(model.toByteArray(), options);
+            // weights in external files stay there: ONNX Runtime reads them from their directory
+            ExternalData.ForRuntime runtime = ExternalData.forRuntime(model);
+            if (runtime.directory() != null) {
+                options.addConfigEntry(EXTERNAL_DATA_FOLDER, runtime.directory().toString());
+            }
+            return Ort.environment().createSession(runtime.model().toByteArray(), options);
         } catch (OrtException e) {
             throw new EngineInputException("ONNX Runtime cannot load the model for calibration: " + e.getMessage(), e);
         }

@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import io.quantizer.engine.EngineInputException;
 import io.quantizer.engine.data.NumpyDataset;
+import io.quantizer.engine.onnx.OnnxModels;
 import io.quantizer.engine.runtime.FeedReader;
 import io.quantizer.engine.runtime.ModelFeed;
 import io.quantizer.engine.runtime.Ort;
@@ -65,7 +66,7 @@ public final class Evaluator {
                     : new ModelMetrics.Latency[] {null, null};
             progress.accept(1.0);
             return assemble(pass, ds.description().labelTensor() != null, latency, fp32SizeBytes,
-                    Files.size(quantized), dataset);
+                    OnnxModels.sizeOnDisk(quantized), dataset);
         }
     }
 

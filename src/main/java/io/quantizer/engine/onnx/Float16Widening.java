@@ -138,6 +138,11 @@ final class Float16Widening {
         if (t.getDataType() != HALF) {
             return t;
         }
+        if (ExternalData.isExternal(t)) {
+            throw new io.quantizer.engine.EngineInputException("float16 tensor '" + t.getName() + "' keeps its data "
+                    + "in an external file; float16 models with external data are not supported, convert it to "
+                    + "float32 first");
+        }
         int n = Math.toIntExact(TensorData.elementCount(t));
         float[] values = new float[n];
         if (!t.getRawData().isEmpty()) {

@@ -28,7 +28,12 @@ public final class ModelPreprocessor {
 
     static final String PREPARED_FILE = "prepared.onnx";
     private static final long MIN_QDQ_OPSET = 10;
-    private static final String STAGING_FILE = "preprocessed-input.onnx";
+    /** Starts with a dot: staged beside a model's data files, it can never take the name of one of them. */
+    private static final String STAGING_FILE = ".preprocessed-input.onnx";
+    /** ONNX Runtime's session options for writing an optimised model's initializers to a data file. */
+    private static final String OPTIMIZED_DATA_FILE = "session.optimized_model_external_initializers_file_name";
+    private static final String OPTIMIZED_DATA_MIN_BYTES =
+            "session.optimized_model_external_initializers_min_size_in_bytes";
 
     /** Prepares {@code fp32Model}; the result is written to {@code workDir/prepared.onnx}. */
     public PreparedModel prepare(Path fp32Model, QuantizationRecipe recipe, Path workDir) throws IOException {
@@ -97,17 +102,32 @@ public final class ModelPreprocessor {
         }
     }
 
-    /** Lets ONNX Runtime apply its basic optimisations and write the resulting graph to {@code target}. */
+    /**
+     * Lets ONNX Runtime apply its basic optimisations and write the resulting graph to {@code target}. A model with
+     * external data is staged beside its data files (referenced in place, not copied), and a large one comes
+     * back with its weights in {@code target.data}, so the prepared graph stays far below protobuf's 2 GiB and
+     * is read without its weights.
+     */
     private static void optimize(ModelProto model, Path workDir, Path target) throws IOException, OrtException {
-        Path staging = workDir.resolve(STAGING_FILE);
+        Path dataDir = ExternalData.directory(model);
+        boolean large = dataDir != null || model.getSerializedSize() > ExternalData.MODEL_THRESHOLD;
+        Path staging = (dataDir != null ? dataDir : workDir).resolve(STAGING_FILE);
+        Path targetData = target.resolveSibling(target.getFileName() + ExternalData.DATA_SUFFIX);
+        Files.deleteIfExists(targetData);
         OnnxModels.save(model, staging);
         try (OrtSession.SessionOptions options = Ort.sessionOptions(OptLevel.BASIC_OPT)) {
             options.setOptimizedModelFilePath(target.toString());
+            if (large) {
+                options.addConfigEntry(OPTIMIZED_DATA_FILE, targetData.getFileName().toString());
+                options.addConfigEntry(OPTIMIZED_DATA_MIN_BYTES, Long.toString(ExternalData.TENSOR_THRESHOLD));
+            }
             try (OrtSession session = Ort.environment().createSession(staging.toString(), options)) {
                 session.getNumInputs();
             }
         } finally {
-            Files.deleteIfExists(staging);
+            for (Path file : OnnxModels.files(staging)) {
+                Files.deleteIfExists(file);
+            }
         }
     }
 

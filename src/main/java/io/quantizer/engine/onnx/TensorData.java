@@ -12,7 +12,9 @@ import com.google.protobuf.UnsafeByteOperations;
 
 /**
  * Reads initializer values and builds new initializers. ONNX stores numbers either in {@code raw_data}
- * (always little-endian, whatever the host) or in the typed repeated fields; both are accepted.
+ * (always little-endian, whatever the host) or in the typed repeated fields; both are accepted. Tensors kept in
+ * external files ({@link ExternalData}) are read through a read-only memory map, so their values never need a
+ * copy on the heap unless a caller asks for an array.
  */
 public final class TensorData {
 
@@ -40,23 +42,21 @@ public final class TensorData {
      * can be read in chunks (decoding it whole costs more memory traffic than quantizing it).
      */
     public static FloatBuffer floatView(TensorProto tensor) {
-        requireInternal(tensor);
-        if (tensor.getDataType() == DataType.FLOAT_VALUE && !tensor.getRawData().isEmpty()) {
+        if (tensor.getDataType() == DataType.FLOAT_VALUE && hasRaw(tensor)) {
             checkRawSize(tensor, Math.toIntExact(elementCount(tensor)), 4);
-            return le(tensor.getRawData()).asFloatBuffer();
+            return raw(tensor).asFloatBuffer();
         }
         return FloatBuffer.wrap(floats(tensor));
     }
 
     /** The values of a FLOAT or DOUBLE tensor as floats. */
     public static float[] floats(TensorProto tensor) {
-        requireInternal(tensor);
         int n = Math.toIntExact(elementCount(tensor));
         float[] out = new float[n];
         if (tensor.getDataType() == DataType.FLOAT_VALUE) {
-            if (!tensor.getRawData().isEmpty()) {
+            if (hasRaw(tensor)) {
                 checkRawSize(tensor, n, 4);
-                le(tensor.getRawData()).asFloatBuffer().get(out);
+                raw(tensor).asFloatBuffer().get(out);
             } else {
                 checkFieldSize(tensor, n, tensor.getFloatDataCount());
                 for (int i = 0; i < n; i++) {
@@ -64,9 +64,9 @@ public final class TensorData {
                 }
             }
         } else if (tensor.getDataType() == DataType.DOUBLE_VALUE) {
-            if (!tensor.getRawData().isEmpty()) {
+            if (hasRaw(tensor)) {
                 checkRawSize(tensor, n, 8);
-                java.nio.DoubleBuffer buffer = le(tensor.getRawData()).asDoubleBuffer();
+                java.nio.DoubleBuffer buffer = raw(tensor).asDoubleBuffer();
                 for (int i = 0; i < n; i++) {
                     out[i] = (float) buffer.get(i);
                 }
@@ -85,15 +85,14 @@ public final class TensorData {
 
     /** The values of an INT64 or INT32 tensor as longs (shapes, axes, pads...). */
     public static long[] longs(TensorProto tensor) {
-        requireInternal(tensor);
         int n = Math.toIntExact(elementCount(tensor));
         long[] out = new long[n];
         int type = tensor.getDataType();
-        boolean raw = !tensor.getRawData().isEmpty();
+        boolean raw = hasRaw(tensor);
         if (type == DataType.INT64_VALUE) {
             if (raw) {
                 checkRawSize(tensor, n, 8);
-                le(tensor.getRawData()).asLongBuffer().get(out);
+                raw(tensor).asLongBuffer().get(out);
             } else {
                 checkFieldSize(tensor, n, tensor.getInt64DataCount());
                 for (int i = 0; i < n; i++) {
@@ -103,7 +102,7 @@ public final class TensorData {
         } else if (type == DataType.INT32_VALUE) {
             if (raw) {
                 checkRawSize(tensor, n, 4);
-                java.nio.IntBuffer buffer = le(tensor.getRawData()).asIntBuffer();
+                java.nio.IntBuffer buffer = raw(tensor).asIntBuffer();
                 for (int i = 0; i < n; i++) {
                     out[i] = buffer.get(i);
                 }
@@ -187,16 +186,24 @@ public final class TensorData {
         return raw.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    private static void requireInternal(TensorProto tensor) {
-        if (tensor.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new IllegalArgumentException("tensor '" + tensor.getName()
-                    + "' keeps its data in an external file; only self-contained models are supported");
-        }
+    /** Whether the bytes are in raw form: in {@code raw_data}, or in an external file (always raw). */
+    private static boolean hasRaw(TensorProto tensor) {
+        return ExternalData.isExternal(tensor) || !tensor.getRawData().isEmpty();
+    }
+
+    /** The raw little-endian bytes: viewed in place, or mapped from the external file (never on the heap). */
+    private static ByteBuffer raw(TensorProto tensor) {
+        return ExternalData.isExternal(tensor) ? ExternalData.map(tensor) : le(tensor.getRawData());
+    }
+
+    private static long rawSize(TensorProto tensor) {
+        return ExternalData.isExternal(tensor) ? ExternalData.Reference.of(tensor).length()
+                : tensor.getRawData().size();
     }
 
     private static void checkRawSize(TensorProto tensor, int n, int width) {
-        if (tensor.getRawData().size() != (long) n * width) {
-            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has " + tensor.getRawData().size()
+        if (rawSize(tensor) != (long) n * width) {
+            throw new IllegalArgumentException("tensor '" + tensor.getName() + "' has " + rawSize(tensor)
                     + " raw bytes, expected " + ((long) n * width) + " for shape " + tensor.getDimsList());
         }
     }

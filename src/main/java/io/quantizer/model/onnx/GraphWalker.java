@@ -35,6 +35,7 @@ final class GraphWalker {
     private final List<OnnxMl.ValueInfoProto> inputs = new ArrayList<>();
     private final List<OnnxMl.ValueInfoProto> outputs = new ArrayList<>();
     private final Set<String> initializerNames = new HashSet<>();
+    private final List<ExternalReference> externalReferences = new ArrayList<>();
 
     GraphWalker(WireReader wire, OnnxLimits limits) {
         this.wire = wire;
@@ -169,6 +170,9 @@ final class GraphWalker {
     /** Reads a TensorProto's header fields, passes over its data, counts its weights; returns its name. */
     private String tensor(int tag) throws IOException {
         TensorFacts facts = TensorFacts.read(wire, tag);
+        if (facts.external() != null) {
+            externalReferences.add(facts.external());
+        }
         if (OnnxElementType.isFloatingPoint(facts.dataType())) {
             parameterCount = Math.addExact(parameterCount, facts.elementCount());
         }
@@ -183,7 +187,10 @@ final class GraphWalker {
             if (WireReader.field(t) == 1) {
                 name = tensor(t);
             } else if (WireReader.field(t) == 2) {
-                TensorFacts.read(wire, t);
+                TensorFacts indices = TensorFacts.read(wire, t);
+                if (indices.external() != null) {
+                    externalReferences.add(indices.external());
+                }
             } else {
                 wire.skip(t);
             }
@@ -206,6 +213,10 @@ final class GraphWalker {
 
     List<OnnxMl.ValueInfoProto> outputs() {
         return outputs;
+    }
+
+    List<ExternalReference> externalReferences() {
+        return externalReferences;
     }
 
     Set<String> initializerNames() {

@@ -16,11 +16,11 @@ import com.google.protobuf.InvalidProtocolBufferException;
  * Reads an untrusted ONNX model's metadata (signature, opsets, producer, parameter and operator counts) from a
  * stream without materialising it: small messages are parsed whole, tensors only at the wire level with their
  * data skipped, so a 1 GB model needs a few megabytes of heap. Never touches ONNX Runtime and never follows
- * external-data paths. What a graph may declare is capped by {@link OnnxLimits}. Thread-safe (stateless).
+ * external-data paths (it lists them, see {@link OnnxModelInfo#externalData()}). What a graph may declare is capped by {@link OnnxLimits}. Thread-safe (stateless).
  */
 public final class OnnxMetadataReader {
 
-    /** A single protobuf message cannot exceed 2 GiB; bigger models need external data, which we refuse. */
+    /** A single protobuf message cannot exceed 2 GiB; bigger models keep their weights in external data. */
     public static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;
 
     private static final int BUFFER_BYTES = 64 * 1024;
@@ -47,7 +47,7 @@ public final class OnnxMetadataReader {
         long size = Files.size(file);
         if (size > MAX_MODEL_BYTES) {
             throw new OnnxFormatException("the model is " + size + " bytes; a self-contained ONNX file holds at "
-                    + "most 2 GiB (larger models need external data, which is not supported)");
+                    + "most 2 GiB (save larger models with external data and upload the data files with the model)");
         }
         try (InputStream in = Files.newInputStream(file)) {
             return read(in);
@@ -125,6 +125,6 @@ public final class OnnxMetadataReader {
                 .toList();
         List<TensorSignature> outputs = graph.outputs().stream().map(Signatures::of).toList();
         return new OnnxModelInfo(irVersion, opsets, producerName, producerVersion, inputs, outputs,
-                graph.parameterCount(), graph.operatorCounts());
+                graph.parameterCount(), graph.operatorCounts(), graph.externalReferences());
     }
 }

@@ -11,15 +11,17 @@ import java.util.Map;
  *                       attributes, sparse initializers (stored values), including every subgraph
  * @param operatorCounts nodes per operator type, subgraphs included; operators outside the default domain are
  *                       keyed {@code domain:OpType}
+ * @param externalData   the tensors whose bytes the model keeps in external-data files, unchecked
  */
 public record OnnxModelInfo(long irVersion, Map<String, Long> opsets, String producerName, String producerVersion,
                             List<TensorSignature> inputs, List<TensorSignature> outputs, long parameterCount,
-                            Map<String, Long> operatorCounts) {
+                            Map<String, Long> operatorCounts, List<ExternalReference> externalData) {
 
     public OnnxModelInfo {
         opsets = Map.copyOf(opsets);
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         operatorCounts = Map.copyOf(operatorCounts);
+        externalData = List.copyOf(externalData);
     }
 }

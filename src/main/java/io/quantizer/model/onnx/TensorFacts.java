@@ -2,12 +2,15 @@ package io.quantizer.model.onnx;
 
 import java.io.IOException;
 
+import ai.onnx.proto.OnnxMl;
+import io.quantizer.engine.external.ExternalDataRules;
+
 /**
- * The few facts about a TensorProto the catalog needs (name, element type, element count), read at the wire level
- * with the payload skipped. Tensors whose data lives in external files are refused here, before any path in them
- * could be looked at.
+ * The few facts about a TensorProto the catalog needs (name, element type, element count, and where its bytes
+ * are when they live in an external file), read at the wire level with the payload skipped. An external
+ * reference is only recorded here; the upload checks it against the files that came with the model.
  */
-record TensorFacts(String name, int dataType, long elementCount) {
+record TensorFacts(String name, int dataType, long elementCount, ExternalReference external) {
 
     private static final int DIMS = 1;
     private static final int DATA_TYPE = 2;
@@ -27,6 +30,9 @@ record TensorFacts(String name, int dataType, long elementCount) {
         long floatValues = 0;
         boolean segmented = false;
         boolean external = false;
+        String location = null;
+        long offset = 0;
+        long length = -1;
         int outer = wire.enter(tag, "tensor");
         for (int t = wire.nextTag(); t != 0; t = wire.nextTag()) {
             switch (WireReader.field(t)) {
@@ -41,23 +47,39 @@ record TensorFacts(String name, int dataType, long elementCount) {
                 }
                 case EXTERNAL_DATA -> {
                     external = true;
-                    wire.skip(t);
+                    OnnxMl.StringStringEntryProto entry = wire.readSmall(t,
+                            OnnxMl.StringStringEntryProto.newBuilder(), "external data entry").build();
+                    switch (entry.getKey()) {
+                        case "location" -> location = entry.getValue();
+                        case "offset" -> offset = number(entry);
+                        case "length" -> length = number(entry);
+                        default -> {
+                            // checksum and runtime hints do not locate the bytes
+                        }
+                    }
                 }
                 case DATA_LOCATION -> external |= wire.readVarint(t, "tensor data location") == LOCATION_EXTERNAL;
                 default -> wire.skip(t);
             }
         }
         wire.exit(outer);
-        TensorFacts facts = new TensorFacts(name, dataType, count[0]);
-        if (external) {
-            throw new OnnxFormatException("tensor '" + name + "' keeps its data in an external file, which is not "
-                    + "supported: upload a self-contained .onnx (onnx.save_model(model, path, "
-                    + "save_as_external_data=False)); models over 2 GB cannot be uploaded yet");
-        }
-        if (!segmented) {
+        TensorFacts facts = new TensorFacts(name, dataType, count[0], external
+                ? new ExternalReference(name, location, offset, length,
+                        ExternalDataRules.expectedBytes(dataType, count[0]))
+                : null);
+        if (!segmented && !external) {
             facts.checkPayload(rawBytes, floatValues);
         }
         return facts;
+    }
+
+    private static long number(OnnxMl.StringStringEntryProto entry) {
+        try {
+            return Long.parseLong(entry.getValue());
+        } catch (NumberFormatException e) {
+            throw new OnnxFormatException("a tensor's external-data " + entry.getKey() + " '" + entry.getValue()
+                    + "' is not a number");
+        }
     }
 
     /** A payload that disagrees with the declared shape means a corrupt (or cut) model. */
