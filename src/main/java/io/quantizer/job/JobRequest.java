@@ -30,7 +30,7 @@ public class JobRequest {
     @Schema(description = "an http(s) URL the job's end (SUCCEEDED, FAILED or CANCELLED) is POSTed to, signed with "
             + "the tenant's callback secret; at most 2048 characters, and private, loopback and link-local "
             + "addresses are refused unless the operator allowed them", maxLength = 2048,
-            example = "https://ci.example.com/hooks/quantizer")
+            example = "https://203.0.113.10/hooks/quantizer")
     public String callbackUrl;
 
     @JsonIgnore

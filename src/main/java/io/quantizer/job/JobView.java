@@ -36,6 +36,7 @@ public record JobView(
         JobLinks links,
         @Schema(description = "where the job's end is POSTed, signed; absent when none was given", nullable = true)
         String callbackUrl,
-        @Schema(description = "the callback's delivery and its attempts, once the job has ended", nullable = true)
+        @Schema(description = "the callback's delivery and its attempts, once the job has ended; when a callbackUrl "
+                + "was given")
         CallbackStatus callback) {
 }

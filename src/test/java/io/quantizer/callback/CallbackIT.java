@@ -193,6 +193,18 @@ class CallbackIT {
     }
 
     @Test
+    void eachRotationShowsANewSecretOnceAndTheSecretIsNeverReadable() {
+        String first = rotateSecret();
+        String second = rotateSecret();
+
+        assertThat(second).isNotEqualTo(first).hasSizeGreaterThanOrEqualTo(43);
+        Response read = client.get("/api/v1/callback-secret");
+        assertThat(read.status()).isEqualTo(405);
+        assertThat(read.headers().getContentType()).hasToString("application/problem+json");
+        assertThat(read.text()).doesNotContain(second);
+    }
+
+    @Test
     void deletingAJobDropsItsCallbackDelivery() throws Exception {
         rotateSecret();
         failuresLeft.set(100);
