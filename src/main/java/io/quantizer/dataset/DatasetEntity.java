@@ -29,13 +29,14 @@ class DatasetEntity {
     private List<DatasetTensor> tensors;
     private String labelTensor;
     private Instant createdAt;
+    private String tenant;
 
     protected DatasetEntity() {
         // for JPA
     }
 
     DatasetEntity(UUID id, String name, String sha256, long sizeBytes, DatasetDescription description,
-                  Instant createdAt) {
+                  Instant createdAt, String tenant) {
         this.id = id;
         this.name = name;
         this.sha256 = sha256;
@@ -45,13 +46,19 @@ class DatasetEntity {
         this.tensors = description.tensors().stream().map(DatasetTensor::of).toList();
         this.labelTensor = description.labelTensor();
         this.createdAt = createdAt;
+        this.tenant = tenant;
     }
 
     DatasetDetails toDetails() {
-        return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt);
+        return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt,
+                tenant);
     }
 
 
+
+    String tenant() {
+        return tenant;
+    }
 
     String sha256() {
         return sha256;

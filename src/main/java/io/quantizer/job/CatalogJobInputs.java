@@ -47,6 +47,16 @@ class CatalogJobInputs implements JobCatalog {
         return datasets.find(id).map(CatalogJobInputs::facts);
     }
 
+    @Override
+    public Optional<ModelFacts> visibleModel(UUID id) {
+        return models.findVisible(id).map(CatalogJobInputs::facts);
+    }
+
+    @Override
+    public Optional<DatasetFacts> visibleDataset(UUID id) {
+        return datasets.findVisible(id).map(CatalogJobInputs::facts);
+    }
+
     /** Reads the label array through a temp copy (a .npz needs random access); labels are small next to inputs. */
     @Override
     public Optional<LabelRange> labelRange(DatasetFacts dataset) throws IOException {

@@ -180,7 +180,8 @@ class JobApiDocs implements OpenApiCustomizer {
     private Object view(JobStatus status, Stage stage, double progress, int attempt, Instant started,
                         Instant finished, JsonNode error, JsonNode result) {
         return plain(new JobView(JOB, status, stage, progress, attempt, MODEL, CALIBRATION, EVALUATION,
-                QuantizationRecipe.defaults(), CREATED, started, finished, error, result, JobLinks.of(JOB, status)));
+                QuantizationRecipe.defaults(), CREATED, started, finished, error, result, JobLinks.of(JOB, status),
+                "team-a"));
     }
 
     private JsonNode readResult() {

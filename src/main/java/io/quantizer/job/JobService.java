@@ -12,6 +12,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
+import io.quantizer.audit.AuditAction;
+import io.quantizer.audit.AuditLog;
+import io.quantizer.quota.Quotas;
+import io.quantizer.security.Caller;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -19,7 +23,10 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Submitting, reading and cancelling quantization jobs: what the API does with them. */
+/**
+ * Submitting, reading and cancelling quantization jobs: what the API does with them. A job belongs to the tenant
+ * of the caller that submitted it; other tenants' callers get 404 for it, as if it did not exist.
+ */
 @Service
 public class JobService {
 
@@ -29,15 +36,19 @@ public class JobService {
     private final JobScheduling scheduling;
     private final JobViews views;
     private final TransactionTemplate transactions;
+    private final Quotas quotas;
+    private final AuditLog audit;
 
     JobService(JobRepository jobs, JobCatalog catalog, RecipeReader recipes, JobScheduling scheduling,
-               JobViews views, TransactionTemplate transactions) {
+               JobViews views, TransactionTemplate transactions, Quotas quotas, AuditLog audit) {
         this.jobs = jobs;
         this.catalog = catalog;
         this.recipes = recipes;
         this.scheduling = scheduling;
         this.views = views;
         this.transactions = transactions;
+        this.quotas = quotas;
+        this.audit = audit;
     }
 
     /** The job and whether this call created it (false: an earlier request with the same Idempotency-Key). */
@@ -50,15 +61,17 @@ public class JobService {
 
     Submitted submit(JobSubmission submission, String idempotencyKey) {
         Optional<String> key = JobSubmission.checkedKey(idempotencyKey);
+        String tenant = Caller.current().tenant();
         if (key.isPresent()) {
-            Optional<QuantizationJob> earlier = jobs.findByIdempotencyKey(key.get());
+            Optional<QuantizationJob> earlier = jobs.findByTenantAndIdempotencyKey(tenant, key.get());
             if (earlier.isPresent()) {
                 return replay(earlier.get(), submission);
             }
         }
         ModelFacts model = checkInputs(submission.inputs(), submission.recipe().constantInputs());
+        quotas.checkActiveJobs(tenant);
         QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
-                artifactName(model.name()), key.orElse(null), submission.fingerprint(), Instant.now());
+                artifactName(model.name()), key.orElse(null), submission.fingerprint(), Instant.now(), tenant);
         try {
             transactions.executeWithoutResult(tx -> {
                 jobs.saveAndFlush(job);
@@ -66,9 +79,11 @@ public class JobService {
             });
         } catch (DataIntegrityViolationException e) {
             // a concurrent request with the same key won the insert: answer like a replay of it
-            QuantizationJob winner = key.flatMap(jobs::findByIdempotencyKey).orElseThrow(() -> e);
+            QuantizationJob winner = key.flatMap(k -> jobs.findByTenantAndIdempotencyKey(tenant, k))
+                    .orElseThrow(() -> e);
             return replay(winner, submission);
         }
+        audit.record(AuditAction.JOB_SUBMITTED, "job", job.getId(), tenant);
         return new Submitted(views.of(job), true);
     }
 
@@ -81,13 +96,16 @@ public class JobService {
             throw new ApiException.BadRequest("invalid-page", "Invalid page request",
                     "page must be 0 or more and size between 1 and 100, got page=" + page + ", size=" + size + ".");
         }
-        return PageResponse.of(jobs.search(status, modelId, PageRequest.of(page, size)), views::of);
+        return PageResponse.of(jobs.search(status, modelId, Caller.current().tenantFilter(),
+                PageRequest.of(page, size)), views::of);
     }
 
     /** Cancels a QUEUED or RUNNING job; a finished one is a 409 that names its state. */
     public JobView cancel(UUID id) {
+        Caller caller = Caller.current();
         QuantizationJob cancelled = transactions.execute(tx -> {
-            QuantizationJob job = jobs.findForUpdate(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+            QuantizationJob job = jobs.findForUpdate(id).filter(j -> caller.canSee(j.getTenant()))
+                    .orElseThrow(() -> new ApiException.NotFound("Job", id));
             boolean queued = job.getStatus() == JobStatus.QUEUED;
             job.cancel(Instant.now());
             if (queued) {
@@ -95,6 +113,7 @@ public class JobService {
             }
             return job;
         });
+        audit.record(AuditAction.JOB_CANCELLED, "job", id, cancelled.getTenant());
         return views.of(cancelled);
     }
 
@@ -123,7 +142,9 @@ public class JobService {
     }
 
     private QuantizationJob find(UUID id) {
-        return jobs.findById(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+        Caller caller = Caller.current();
+        return jobs.findById(id).filter(j -> caller.canSee(j.getTenant()))
+                .orElseThrow(() -> new ApiException.NotFound("Job", id));
     }
 
     private Submitted replay(QuantizationJob earlier, JobSubmission submission) {
@@ -138,7 +159,8 @@ public class JobService {
     /** Looks the inputs up and checks that they fit each other; 422 naming every problem otherwise. */
     private ModelFacts checkInputs(JobInputs inputs, Map<String, BigDecimal> constants) {
         List<Map<String, String>> unknown = new ArrayList<>();
-        Optional<ModelFacts> model = catalog.model(inputs.modelId());
+        // another tenant's model or data set is as unknown as one that does not exist
+        Optional<ModelFacts> model = catalog.visibleModel(inputs.modelId());
         if (model.isEmpty()) {
             unknown.add(Map.of("field", "modelId", "message", "no model with id " + inputs.modelId() + " exists"));
         }
@@ -169,7 +191,7 @@ public class JobService {
     }
 
     private Optional<DatasetFacts> dataset(UUID id, String field, List<Map<String, String>> unknown) {
-        Optional<DatasetFacts> found = catalog.dataset(id);
+        Optional<DatasetFacts> found = catalog.visibleDataset(id);
         if (found.isEmpty()) {
             unknown.add(Map.of("field", field, "message", "no data set with id " + id + " exists"));
         }

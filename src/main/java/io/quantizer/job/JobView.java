@@ -33,5 +33,6 @@ public record JobView(
                 + " so and why); when SUCCEEDED", ref = JobApiDocs.RESULT)
         JsonNode result,
         @Schema(description = "paths to this job and, once SUCCEEDED, to its quantized model and report")
-        JobLinks links) {
+        JobLinks links,
+        @Schema(description = "the tenant that submitted it; only its callers (and admins) see it") String tenant) {
 }

@@ -21,7 +21,8 @@ class JobViews {
         return new JobView(job.getId(), job.getStatus(), job.getStage(), job.getProgress(), job.getAttempt(),
                 inputs.modelId(), inputs.calibrationDatasetId(), inputs.evaluationDatasetId(),
                 recipes.fromJson(job.getRecipe()), job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(),
-                json(job.getError()), json(job.getResult()), JobLinks.of(job.getId(), job.getStatus()));
+                json(job.getError()), json(job.getResult()), JobLinks.of(job.getId(), job.getStatus()),
+                job.getTenant());
     }
 
     private JsonNode json(String text) {

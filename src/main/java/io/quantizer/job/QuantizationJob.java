@@ -69,6 +69,9 @@ public class QuantizationJob {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    /** The tenant that submitted it; only its callers (and admins) see it. */
+    private String tenant;
+
     @Version
     private long version;
 
@@ -76,7 +79,8 @@ public class QuantizationJob {
     }
 
     public static QuantizationJob submit(JobInputs inputs, String recipeJson, String artifactName,
-                                         String idempotencyKey, String requestFingerprint, Instant now) {
+                                         String idempotencyKey, String requestFingerprint, Instant now,
+                                         String tenant) {
         QuantizationJob job = new QuantizationJob();
         job.id = UUID.randomUUID();
         job.status = JobStatus.QUEUED;
@@ -91,6 +95,7 @@ public class QuantizationJob {
         job.requestFingerprint = requestFingerprint;
         job.createdAt = now;
         job.updatedAt = now;
+        job.tenant = tenant;
         return job;
     }
 
@@ -163,6 +168,10 @@ public class QuantizationJob {
     private void finish(Instant now) {
         finishedAt = now;
         updatedAt = now;
+    }
+
+    public String getTenant() {
+        return tenant;
     }
 
     public UUID getId() {

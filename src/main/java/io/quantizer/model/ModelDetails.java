@@ -27,5 +27,6 @@ public record ModelDetails(
         List<TensorSignature> outputs,
         @Schema(description = "nodes per operator type, subgraphs included; non-default domains as 'domain:Op'")
         Map<String, Long> operatorCounts,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "the tenant that owns it; only its callers (and admins) see it") String tenant) {
 }

@@ -35,12 +35,14 @@ class ModelEntity {
     @Convert(converter = ModelJsonConverters.Counts.class)
     private Map<String, Long> operatorCounts;
     private Instant createdAt;
+    private String tenant;
 
     protected ModelEntity() {
         // for JPA
     }
 
-    ModelEntity(UUID id, String name, String sha256, long sizeBytes, OnnxModelInfo info, Instant createdAt) {
+    ModelEntity(UUID id, String name, String sha256, long sizeBytes, OnnxModelInfo info, Instant createdAt,
+                String tenant) {
         this.id = id;
         this.name = name;
         this.sha256 = sha256;
@@ -54,14 +56,19 @@ class ModelEntity {
         this.outputs = info.outputs();
         this.operatorCounts = info.operatorCounts();
         this.createdAt = createdAt;
+        this.tenant = tenant;
     }
 
     ModelDetails toDetails() {
         return new ModelDetails(id, name, sha256, sizeBytes, irVersion, opsets, producerName, producerVersion,
-                parameterCount, inputs, outputs, operatorCounts, createdAt);
+                parameterCount, inputs, outputs, operatorCounts, createdAt, tenant);
     }
 
 
+
+    String tenant() {
+        return tenant;
+    }
 
     String sha256() {
         return sha256;

@@ -13,15 +13,22 @@ import org.springframework.data.domain.Sort;
 import org.springframework.stereotype.Service;
 import org.springframework.web.multipart.MultipartFile;
 
+import io.quantizer.audit.AuditAction;
+import io.quantizer.audit.AuditLog;
 import io.quantizer.catalog.CatalogUploads;
 import io.quantizer.catalog.UploadNames;
 import io.quantizer.model.onnx.OnnxFormatException;
 import io.quantizer.model.onnx.OnnxMetadataReader;
 import io.quantizer.model.onnx.OnnxModelInfo;
+import io.quantizer.quota.Quotas;
+import io.quantizer.security.Caller;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 
-/** Uploading, listing, reading and deleting models. Other features look models up through {@link #find}. */
+/**
+ * Uploading, listing, reading and deleting models, each within the caller's tenant (admins: every tenant); a
+ * model of another tenant is not found. Other features look models up through {@link #find}.
+ */
 @Service
 @EnableConfigurationProperties(ModelProperties.class)
 public class ModelService {
@@ -33,43 +40,64 @@ public class ModelService {
     private final CatalogUploads uploads;
     private final OnnxMetadataReader reader;
     private final ObjectProvider<ModelUsage> usages;
+    private final Quotas quotas;
+    private final AuditLog audit;
 
     ModelService(ModelRepository models, CatalogUploads uploads, ObjectProvider<ModelUsage> usages,
-                 ModelProperties properties) {
+                 ModelProperties properties, Quotas quotas, AuditLog audit) {
         this.models = models;
         this.uploads = uploads;
         this.usages = usages;
+        this.quotas = quotas;
+        this.audit = audit;
         this.reader = new OnnxMetadataReader(properties.limits());
     }
 
     /** Validates and stores an uploaded .onnx; a file that is not a usable model is refused with 422. */
     public ModelDetails upload(MultipartFile file, String requestedName) throws IOException {
         String name = UploadNames.resolve(requestedName, file.getOriginalFilename(), "model");
-        return uploads.store(file, "model", staged -> {
+        String tenant = Caller.current().tenant();
+        quotas.checkStorage(tenant, 0);
+        ModelDetails stored = uploads.store(file, "model", staged -> {
+            quotas.checkStorage(tenant, staged.sizeBytes());
             try {
                 return reader.read(staged.path());
             } catch (OnnxFormatException e) {
                 throw new ApiException.Unprocessable("invalid-model", "Not a usable ONNX model",
                         CatalogUploads.sentence(e.getMessage()));
             }
-        }, (staged, info) -> save(name, staged.sha256(), staged.sizeBytes(), info));
+        }, (staged, info) -> save(name, staged.sha256(), staged.sizeBytes(), info, tenant));
+        audit.record(AuditAction.MODEL_UPLOADED, "model", stored.id(), tenant);
+        return stored;
     }
 
-    private ModelDetails save(String name, String sha256, long sizeBytes, OnnxModelInfo info) {
+    private ModelDetails save(String name, String sha256, long sizeBytes, OnnxModelInfo info, String tenant) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return models.save(new ModelEntity(UUID.randomUUID(), name, sha256, sizeBytes, info, now)).toDetails();
+        return models.save(new ModelEntity(UUID.randomUUID(), name, sha256, sizeBytes, info, now, tenant))
+                .toDetails();
     }
 
     public PageResponse<ModelDetails> list(int page, int size) {
-        return PageResponse.of(models.findAll(PageRequest.of(page, size, NEWEST_FIRST)), ModelEntity::toDetails);
+        String tenant = Caller.current().tenantFilter();
+        PageRequest request = PageRequest.of(page, size, NEWEST_FIRST);
+        return PageResponse.of(tenant == null ? models.findAll(request) : models.findByTenant(tenant, request),
+                ModelEntity::toDetails);
     }
 
+    /** The model whatever its tenant: for code that already holds a checked id (a job's worker). */
     public Optional<ModelDetails> find(UUID id) {
         return models.findById(id).map(ModelEntity::toDetails);
     }
 
+    /** The model if the current caller may see it: its tenant's, or any for an admin. */
+    public Optional<ModelDetails> findVisible(UUID id) {
+        Caller caller = Caller.current();
+        return find(id).filter(m -> caller.canSee(m.tenant()));
+    }
+
+    /** The model if the current caller may see it; another tenant's is a 404, like one that does not exist. */
     public ModelDetails get(UUID id) {
-        return find(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+        return findVisible(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
     }
 
     /**
@@ -77,11 +105,16 @@ public class ModelService {
      * no model or data set row refers to them.
      */
     public void delete(UUID id) throws IOException {
+        Caller caller = Caller.current();
+        String[] tenant = new String[1];
         uploads.delete(() -> {
-            ModelEntity model = models.findForUpdateById(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+            ModelEntity model = models.findForUpdateById(id).filter(m -> caller.canSee(m.tenant()))
+                    .orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+            tenant[0] = model.tenant();
             CatalogUploads.refuseIfUsed(RESOURCE, id, usages.orderedStream().map(usage -> usage.blockingUse(id)));
             models.delete(model);
             return model.sha256();
         });
+        audit.record(AuditAction.MODEL_DELETED, "model", id, tenant[0]);
     }
 }
