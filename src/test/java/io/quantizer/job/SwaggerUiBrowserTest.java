@@ -197,11 +197,13 @@ class SwaggerUiBrowserTest {
      * request Swagger UI sends from then on carries it (the job above is submitted and downloaded with it).
      */
     private void authorize(String token) {
-        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-wrapper button.authorize"))).click();
+        // the first element of the page: on a loaded machine Swagger UI may take longer than UI_WAIT to render
+        new WebDriverWait(browser, UI_WAIT.multipliedBy(4), Duration.ofMillis(100)).until(
+                ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-wrapper button.authorize"))).click();
         WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(
                 By.cssSelector(".modal-ux input[aria-label='auth-bearer-value']")));
         field.sendKeys(token);
-        browser.findElement(By.cssSelector(".modal-ux .auth-btn-wrapper button.authorize")).click();
+        browser.findElement(By.cssSelector(".modal-ux button[aria-label='Apply credentials']")).click();
         wait.until(ExpectedConditions.invisibilityOfElementLocated(
                 By.cssSelector(".modal-ux input[aria-label='auth-bearer-value']")));
         browser.findElement(By.cssSelector(".modal-ux button.btn-done")).click();
