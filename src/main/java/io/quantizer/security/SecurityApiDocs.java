@@ -36,6 +36,13 @@ class SecurityApiDocs {
                     .type(SecurityScheme.Type.HTTP).scheme("bearer")
                     .description("An API key (from POST /api/v1/api-keys, or the bootstrap admin key) or, where an "
                             + "OIDC issuer is configured, its access token (JWT)."));
+            // an expiry example would be a fixed instant that goes stale; null pre-fills the default lifetime
+            Schema<?> request = openApi.getComponents().getSchemas() == null ? null
+                    : openApi.getComponents().getSchemas().get("ApiKeyRequest");
+            if (request != null && request.getProperties() != null
+                    && request.getProperties().get("expiresAt") != null) {
+                request.getProperties().get("expiresAt").setExample(null);
+            }
             if (openApi.getPaths() == null) {
                 return;
             }
