@@ -39,7 +39,7 @@ class CallbackSecretController {
                     + " (sha256= and the hex HMAC-SHA256 of the timestamp, a '.', and the raw body).")
     @ApiResponse(responseCode = "200", description = "The new secret")
     SecretView rotate() {
-        CallbackSecrets.Secret secret = secrets.rotate(JobCallbacks.DEFAULT_TENANT);
+        CallbackSecrets.Secret secret = secrets.rotate(io.quantizer.security.Caller.current().tenant());
         return new SecretView(secret.tenant(), secret.secret(), secret.createdAt(),
                 CallbackSignature.SIGNATURE + " = \"sha256=\" + hex(HMAC-SHA256(secret, "
                         + CallbackSignature.TIMESTAMP + " + \".\" + body))");

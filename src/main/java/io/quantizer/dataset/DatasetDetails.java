@@ -18,7 +18,8 @@ public record DatasetDetails(
         @Schema(description = "the arrays; a .npy's single array is named 'arr_0'") List<DatasetTensor> tensors,
         @Schema(description = "the array named 'label', 'labels' or 'y', if any", nullable = true)
         String labelTensor,
-        Instant createdAt) {
+        Instant createdAt,
+        @Schema(description = "the tenant that owns it; only its callers (and admins) see it") String tenant) {
 
     public DatasetDetails {
         tensors = List.copyOf(tensors);

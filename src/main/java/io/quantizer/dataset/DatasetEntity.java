@@ -33,13 +33,14 @@ class DatasetEntity {
     private Long labelMin;
     private Long labelMax;
     private Instant createdAt;
+    private String tenant;
 
     protected DatasetEntity() {
         // for JPA
     }
 
     DatasetEntity(UUID id, String name, String sha256, long sizeBytes, DatasetDescription description,
-                  LabelRange labelRange, Instant createdAt) {
+                  LabelRange labelRange, Instant createdAt, String tenant) {
         this.id = id;
         this.name = name;
         this.sha256 = sha256;
@@ -50,6 +51,7 @@ class DatasetEntity {
         this.labelTensor = description.labelTensor();
         rememberLabelRange(labelRange);
         this.createdAt = createdAt;
+        this.tenant = tenant;
     }
 
     /** The stored label range; empty when the data set has no labels or it is not computed yet. */
@@ -72,7 +74,14 @@ class DatasetEntity {
     }
 
     DatasetDetails toDetails() {
-        return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt);
+        return new DatasetDetails(id, name, sha256, sizeBytes, format, sampleCount, tensors, labelTensor, createdAt,
+                tenant);
+    }
+
+
+
+    String tenant() {
+        return tenant;
     }
 
     String sha256() {

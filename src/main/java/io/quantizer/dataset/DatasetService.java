@@ -18,17 +18,24 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.multipart.MultipartFile;
 
+import io.quantizer.audit.AuditAction;
+import io.quantizer.audit.AuditLog;
 import io.quantizer.catalog.CatalogUploads;
 import io.quantizer.catalog.UploadNames;
 import io.quantizer.engine.data.DatasetDescription;
 import io.quantizer.engine.data.DatasetFormatException;
 import io.quantizer.engine.data.NpzLimits;
 import io.quantizer.engine.data.NumpyDataset;
+import io.quantizer.quota.Quotas;
+import io.quantizer.security.Caller;
 import io.quantizer.storage.ContentAddressedBlobs;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 
-/** Uploading, listing, reading and deleting data sets. Other features look data sets up through {@link #find}. */
+/**
+ * Uploading, listing, reading and deleting data sets, each within the caller's tenant (admins: every tenant); a
+ * data set of another tenant is not found. Other features look data sets up through {@link #find}.
+ */
 @Service
 @EnableConfigurationProperties(DatasetProperties.class)
 public class DatasetService {
@@ -42,16 +49,20 @@ public class DatasetService {
     private final ObjectProvider<DatasetUsage> usages;
     private final ContentAddressedBlobs blobs;
     private final TransactionTemplate transactions;
+    private final Quotas quotas;
+    private final AuditLog audit;
 
     DatasetService(DatasetRepository datasets, CatalogUploads uploads, DatasetProperties properties,
                    ObjectProvider<DatasetUsage> usages, ContentAddressedBlobs blobs,
-                   TransactionTemplate transactions) {
+                   TransactionTemplate transactions, Quotas quotas, AuditLog audit) {
         this.datasets = datasets;
         this.blobs = blobs;
         this.transactions = transactions;
         this.uploads = uploads;
         this.limits = properties.limits();
         this.usages = usages;
+        this.quotas = quotas;
+        this.audit = audit;
     }
 
     /**
@@ -60,7 +71,10 @@ public class DatasetService {
      */
     public DatasetDetails upload(MultipartFile file, String requestedName) throws IOException {
         String name = UploadNames.resolve(requestedName, file.getOriginalFilename(), "dataset");
-        return uploads.store(file, "dataset", staged -> {
+        String tenant = Caller.current().tenant();
+        quotas.checkStorage(tenant, 0);
+        DatasetDetails stored = uploads.store(file, "dataset", staged -> {
+            quotas.checkStorage(tenant, staged.sizeBytes());
             try {
                 DatasetDescription description = NumpyDataset.inspect(staged.path(), limits);
                 // what a submit needs from the data, computed while the file is local anyway
@@ -71,16 +85,18 @@ public class DatasetService {
                 throw new ApiException.Unprocessable("invalid-dataset", "Not a usable data set",
                         CatalogUploads.sentence(e.getMessage()));
             }
-        }, (staged, inspected) -> save(name, staged.sha256(), staged.sizeBytes(), inspected));
+        }, (staged, inspected) -> save(name, staged.sha256(), staged.sizeBytes(), inspected, tenant));
+        audit.record(AuditAction.DATASET_UPLOADED, "dataset", stored.id(), tenant);
+        return stored;
     }
 
     private record Inspected(DatasetDescription description, LabelRange labels) {
     }
 
-    private DatasetDetails save(String name, String sha256, long sizeBytes, Inspected inspected) {
+    private DatasetDetails save(String name, String sha256, long sizeBytes, Inspected inspected, String tenant) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return datasets.save(new DatasetEntity(UUID.randomUUID(), name, sha256, sizeBytes, inspected.description(),
-                inspected.labels(), now)).toDetails();
+                inspected.labels(), now, tenant)).toDetails();
     }
 
     /**
@@ -109,16 +125,26 @@ public class DatasetService {
     }
 
     public PageResponse<DatasetDetails> list(int page, int size) {
-        return PageResponse.of(datasets.findAll(PageRequest.of(page, size, NEWEST_FIRST)),
+        String tenant = Caller.current().tenantFilter();
+        PageRequest request = PageRequest.of(page, size, NEWEST_FIRST);
+        return PageResponse.of(tenant == null ? datasets.findAll(request) : datasets.findByTenant(tenant, request),
                 DatasetEntity::toDetails);
     }
 
+    /** The data set whatever its tenant: for code that already holds a checked id (a job's worker). */
     public Optional<DatasetDetails> find(UUID id) {
         return datasets.findById(id).map(DatasetEntity::toDetails);
     }
 
+    /** The data set if the current caller may see it: its tenant's, or any for an admin. */
+    public Optional<DatasetDetails> findVisible(UUID id) {
+        Caller caller = Caller.current();
+        return find(id).filter(d -> caller.canSee(d.tenant()));
+    }
+
+    /** The data set if the current caller may see it; another tenant's is a 404, like one that does not exist. */
     public DatasetDetails get(UUID id) {
-        return find(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+        return findVisible(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
     }
 
     /**
@@ -126,11 +152,16 @@ public class DatasetService {
      * once no model or data set row refers to them.
      */
     public void delete(UUID id) throws IOException {
+        Caller caller = Caller.current();
+        String[] tenant = new String[1];
         uploads.delete(() -> {
-            DatasetEntity dataset = datasets.findForUpdateById(id).orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+            DatasetEntity dataset = datasets.findForUpdateById(id).filter(d -> caller.canSee(d.tenant()))
+                    .orElseThrow(() -> new ApiException.NotFound(RESOURCE, id));
+            tenant[0] = dataset.tenant();
             CatalogUploads.refuseIfUsed(RESOURCE, id, usages.orderedStream().map(usage -> usage.blockingUse(id)));
             datasets.delete(dataset);
             return dataset.sha256();
         });
+        audit.record(AuditAction.DATASET_DELETED, "dataset", id, tenant[0]);
     }
 }

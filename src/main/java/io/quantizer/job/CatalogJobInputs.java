@@ -35,6 +35,16 @@ class CatalogJobInputs implements JobCatalog {
         return datasets.find(id).map(CatalogJobInputs::facts);
     }
 
+    @Override
+    public Optional<ModelFacts> visibleModel(UUID id) {
+        return models.findVisible(id).map(CatalogJobInputs::facts);
+    }
+
+    @Override
+    public Optional<DatasetFacts> visibleDataset(UUID id) {
+        return datasets.findVisible(id).map(CatalogJobInputs::facts);
+    }
+
     /** Kept on the data set since its upload: a submit never reads the data set's bytes. */
     @Override
     public Optional<LabelRange> labelRange(DatasetFacts dataset) throws IOException {

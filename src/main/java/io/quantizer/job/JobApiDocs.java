@@ -189,7 +189,7 @@ class JobApiDocs implements OpenApiCustomizer {
                         Instant finished, JsonNode error, JsonNode result) {
         return plain(new JobView(JOB, status, stage, progress, attempt, MODEL, CALIBRATION, EVALUATION,
                 QuantizationRecipe.defaults(), CREATED, started, finished, error, result,
-                JobLinks.of(JOB, status, JobViews.hasCalibrationCache(result)), null, null));
+                JobLinks.of(JOB, status, JobViews.hasCalibrationCache(result)), null, null, "team-a"));
     }
 
     private JsonNode readResult() {

@@ -6,9 +6,6 @@ import java.util.UUID;
 /** The callbacks a job sends when it ends, as the job feature needs them; the callback package provides it. */
 public interface JobCallbacks {
 
-    /** The tenant jobs belong to until tenants are wired in; callbacks are signed with its secret. */
-    String DEFAULT_TENANT = "default";
-
     /** Refuses a callback URL that may not be used (422 saying why); called at submit, before anything is stored. */
     void checkUrl(String url);
 

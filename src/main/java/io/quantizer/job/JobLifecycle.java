@@ -63,7 +63,7 @@ public class JobLifecycle {
     /** Queues the job's callback in the transaction that ended it, so an ended job always gets its callback. */
     private void ended(QuantizationJob job) {
         if (job.getCallbackUrl() != null) {
-            callbacks.jobEnded(job.getId(), JobCallbacks.DEFAULT_TENANT, job.getCallbackUrl());
+            callbacks.jobEnded(job.getId(), job.getTenant(), job.getCallbackUrl());
         }
     }
 

@@ -20,13 +20,17 @@ interface JobRepository extends JpaRepository<QuantizationJob, UUID> {
     @Query("select j from QuantizationJob j where j.id = :id")
     Optional<QuantizationJob> findForUpdate(@Param("id") UUID id);
 
-    Optional<QuantizationJob> findByIdempotencyKey(String idempotencyKey);
+    /** Idempotency keys are per tenant: another tenant's job with the same key is not this one. */
+    Optional<QuantizationJob> findByTenantAndIdempotencyKey(String tenant, String idempotencyKey);
 
+    /** Jobs newest first; a null {@code tenant} (an admin's listing) means every tenant. */
     @Query("""
             select j from QuantizationJob j
             where (:status is null or j.status = :status) and (:modelId is null or j.modelId = :modelId)
+              and (:tenant is null or j.tenant = :tenant)
             order by j.createdAt desc, j.id""")
-    Page<QuantizationJob> search(@Param("status") JobStatus status, @Param("modelId") UUID modelId, Pageable page);
+    Page<QuantizationJob> search(@Param("status") JobStatus status, @Param("modelId") UUID modelId,
+                                 @Param("tenant") String tenant, Pageable page);
 
     @Query("""
             select j from QuantizationJob j

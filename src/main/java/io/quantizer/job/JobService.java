@@ -14,6 +14,10 @@ import java.util.UUID;
 
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.storage.ObjectStore;
+import io.quantizer.audit.AuditAction;
+import io.quantizer.audit.AuditLog;
+import io.quantizer.quota.Quotas;
+import io.quantizer.security.Caller;
 import io.quantizer.system.ApiException;
 import io.quantizer.system.PageResponse;
 import org.springframework.dao.DataIntegrityViolationException;
@@ -21,7 +25,10 @@ import org.springframework.data.domain.PageRequest;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 
-/** Submitting, reading and cancelling quantization jobs: what the API does with them. */
+/**
+ * Submitting, reading and cancelling quantization jobs: what the API does with them. A job belongs to the tenant
+ * of the caller that submitted it; other tenants' callers get 404 for it, as if it did not exist.
+ */
 @Service
 public class JobService {
 
@@ -33,9 +40,12 @@ public class JobService {
     private final TransactionTemplate transactions;
     private final JobCallbacks callbacks;
     private final ObjectStore store;
+    private final Quotas quotas;
+    private final AuditLog audit;
 
     JobService(JobRepository jobs, JobCatalog catalog, RecipeReader recipes, JobScheduling scheduling,
-               JobViews views, TransactionTemplate transactions, JobCallbacks callbacks, ObjectStore store) {
+               JobViews views, TransactionTemplate transactions, JobCallbacks callbacks, ObjectStore store,
+               Quotas quotas, AuditLog audit) {
         this.jobs = jobs;
         this.callbacks = callbacks;
         this.store = store;
@@ -44,6 +54,8 @@ public class JobService {
         this.scheduling = scheduling;
         this.views = views;
         this.transactions = transactions;
+        this.quotas = quotas;
+        this.audit = audit;
     }
 
     /** The job and whether this call created it (false: an earlier request with the same Idempotency-Key). */
@@ -56,8 +68,9 @@ public class JobService {
 
     Submitted submit(JobSubmission submission, String idempotencyKey) {
         Optional<String> key = JobSubmission.checkedKey(idempotencyKey);
+        String tenant = Caller.current().tenant();
         if (key.isPresent()) {
-            Optional<QuantizationJob> earlier = jobs.findByIdempotencyKey(key.get());
+            Optional<QuantizationJob> earlier = jobs.findByTenantAndIdempotencyKey(tenant, key.get());
             if (earlier.isPresent()) {
                 return replay(earlier.get(), submission);
             }
@@ -66,9 +79,10 @@ public class JobService {
             callbacks.checkUrl(submission.callbackUrl());
         }
         ModelFacts model = checkInputs(submission.inputs(), submission.recipe());
+        quotas.checkActiveJobs(tenant);
         QuantizationJob job = QuantizationJob.submit(submission.inputs(), submission.recipeJson(),
                 artifactName(model.name(), submission.recipe().precisionLabel()), key.orElse(null),
-                submission.fingerprint(), submission.callbackUrl(), Instant.now());
+                submission.fingerprint(), submission.callbackUrl(), Instant.now(), tenant);
         try {
             transactions.executeWithoutResult(tx -> {
                 jobs.saveAndFlush(job);
@@ -76,9 +90,11 @@ public class JobService {
             });
         } catch (DataIntegrityViolationException e) {
             // a concurrent request with the same key won the insert: answer like a replay of it
-            QuantizationJob winner = key.flatMap(jobs::findByIdempotencyKey).orElseThrow(() -> e);
+            QuantizationJob winner = key.flatMap(k -> jobs.findByTenantAndIdempotencyKey(tenant, k))
+                    .orElseThrow(() -> e);
             return replay(winner, submission);
         }
+        audit.record(AuditAction.JOB_SUBMITTED, "job", job.getId(), tenant);
         return new Submitted(views.of(job), true);
     }
 
@@ -91,23 +107,27 @@ public class JobService {
             throw new ApiException.BadRequest("invalid-page", "Invalid page request",
                     "page must be 0 or more and size between 1 and 100, got page=" + page + ", size=" + size + ".");
         }
-        return PageResponse.of(jobs.search(status, modelId, PageRequest.of(page, size)), views::of);
+        return PageResponse.of(jobs.search(status, modelId, Caller.current().tenantFilter(),
+                PageRequest.of(page, size)), views::of);
     }
 
     /** Cancels a QUEUED or RUNNING job; a finished one is a 409 that names its state. */
     public JobView cancel(UUID id) {
+        Caller caller = Caller.current();
         QuantizationJob cancelled = transactions.execute(tx -> {
-            QuantizationJob job = jobs.findForUpdate(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+            QuantizationJob job = jobs.findForUpdate(id).filter(j -> caller.canSee(j.getTenant()))
+                    .orElseThrow(() -> new ApiException.NotFound("Job", id));
             boolean queued = job.getStatus() == JobStatus.QUEUED;
             job.cancel(Instant.now());
             if (queued) {
                 scheduling.unschedule(id);
             }
             if (job.getCallbackUrl() != null) {
-                callbacks.jobEnded(id, JobCallbacks.DEFAULT_TENANT, job.getCallbackUrl());
+                callbacks.jobEnded(id, job.getTenant(), job.getCallbackUrl());
             }
             return job;
         });
+        audit.record(AuditAction.JOB_CANCELLED, "job", id, cancelled.getTenant());
         return views.of(cancelled);
     }
 
@@ -118,8 +138,12 @@ public class JobService {
      * objects of jobs that no longer exist.
      */
     public void delete(UUID id) throws IOException {
+        Caller caller = Caller.current();
+        String[] tenant = new String[1];
         transactions.executeWithoutResult(tx -> {
-            QuantizationJob job = jobs.findForUpdate(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+            QuantizationJob job = jobs.findForUpdate(id).filter(j -> caller.canSee(j.getTenant()))
+                    .orElseThrow(() -> new ApiException.NotFound("Job", id));
+            tenant[0] = job.getTenant();
             if (!job.getStatus().isFinished()) {
                 throw new ApiException.Conflict("Job " + id + " is " + job.getStatus()
                         + "; only a finished job can be deleted. Cancel it first.");
@@ -127,6 +151,7 @@ public class JobService {
             callbacks.forget(id);
             jobs.delete(job);
         });
+        audit.record(AuditAction.JOB_DELETED, "job", id, tenant[0]);
         deleteOutputs(id);
     }
 
@@ -176,7 +201,9 @@ public class JobService {
     }
 
     private QuantizationJob find(UUID id) {
-        return jobs.findById(id).orElseThrow(() -> new ApiException.NotFound("Job", id));
+        Caller caller = Caller.current();
+        return jobs.findById(id).filter(j -> caller.canSee(j.getTenant()))
+                .orElseThrow(() -> new ApiException.NotFound("Job", id));
     }
 
     private Submitted replay(QuantizationJob earlier, JobSubmission submission) {
@@ -192,7 +219,8 @@ public class JobService {
     private ModelFacts checkInputs(JobInputs inputs, QuantizationRecipe recipe) {
         Map<String, BigDecimal> constants = recipe.constantInputs();
         List<Map<String, String>> unknown = new ArrayList<>();
-        Optional<ModelFacts> model = catalog.model(inputs.modelId());
+        // another tenant's model or data set is as unknown as one that does not exist
+        Optional<ModelFacts> model = catalog.visibleModel(inputs.modelId());
         if (model.isEmpty()) {
             unknown.add(Map.of("field", "modelId", "message", "no model with id " + inputs.modelId() + " exists"));
         }
@@ -229,7 +257,7 @@ public class JobService {
     }
 
     private Optional<DatasetFacts> dataset(UUID id, String field, List<Map<String, String>> unknown) {
-        Optional<DatasetFacts> found = catalog.dataset(id);
+        Optional<DatasetFacts> found = catalog.visibleDataset(id);
         if (found.isEmpty()) {
             unknown.add(Map.of("field", field, "message", "no data set with id " + id + " exists"));
         }

@@ -38,5 +38,6 @@ public record JobView(
         String callbackUrl,
         @Schema(description = "the callback's delivery and its attempts, once the job has ended; when a callbackUrl "
                 + "was given")
-        CallbackStatus callback) {
+        CallbackStatus callback,
+        @Schema(description = "the tenant that submitted it; only its callers (and admins) see it") String tenant) {
 }

@@ -25,7 +25,8 @@ class JobViews {
                 inputs.modelId(), inputs.calibrationDatasetId(), inputs.evaluationDatasetId(),
                 recipes.fromJson(job.getRecipe()), job.getCreatedAt(), job.getStartedAt(), job.getFinishedAt(),
                 json(job.getError()), result, JobLinks.of(job.getId(), job.getStatus(), hasCalibrationCache(result)),
-                job.getCallbackUrl(), job.getCallbackUrl() == null ? null : callbacks.status(job.getId()).orElse(null));
+                job.getCallbackUrl(), job.getCallbackUrl() == null ? null : callbacks.status(job.getId()).orElse(null),
+                job.getTenant());
     }
 
     static boolean hasCalibrationCache(JsonNode result) {

@@ -72,6 +72,9 @@ public class QuantizationJob {
     @Column(name = "updated_at")
     private Instant updatedAt;
 
+    /** The tenant that submitted it; only its callers (and admins) see it. */
+    private String tenant;
+
     @Version
     private long version;
 
@@ -79,13 +82,14 @@ public class QuantizationJob {
     }
 
     public static QuantizationJob submit(JobInputs inputs, String recipeJson, String artifactName,
-                                         String idempotencyKey, String requestFingerprint, Instant now) {
-        return submit(inputs, recipeJson, artifactName, idempotencyKey, requestFingerprint, null, now);
+                                         String idempotencyKey, String requestFingerprint, Instant now,
+                                         String tenant) {
+        return submit(inputs, recipeJson, artifactName, idempotencyKey, requestFingerprint, null, now, tenant);
     }
 
     public static QuantizationJob submit(JobInputs inputs, String recipeJson, String artifactName,
                                          String idempotencyKey, String requestFingerprint, String callbackUrl,
-                                         Instant now) {
+                                         Instant now, String tenant) {
         QuantizationJob job = new QuantizationJob();
         job.callbackUrl = callbackUrl;
         job.id = UUID.randomUUID();
@@ -101,6 +105,7 @@ public class QuantizationJob {
         job.requestFingerprint = requestFingerprint;
         job.createdAt = now;
         job.updatedAt = now;
+        job.tenant = tenant;
         return job;
     }
 
@@ -173,6 +178,10 @@ public class QuantizationJob {
     private void finish(Instant now) {
         finishedAt = now;
         updatedAt = now;
+    }
+
+    public String getTenant() {
+        return tenant;
     }
 
     public UUID getId() {

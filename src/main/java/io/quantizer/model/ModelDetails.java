@@ -30,5 +30,6 @@ public record ModelDetails(
         Instant createdAt,
         @Schema(description = "the external-data files uploaded with the model (empty for a self-contained "
                 + ".onnx); sha256 and sizeBytes above are the .onnx file's own")
-        List<ExternalDataFile> externalData) {
+        List<ExternalDataFile> externalData,
+        @Schema(description = "the tenant that owns it; only its callers (and admins) see it") String tenant) {
 }

@@ -37,13 +37,14 @@ class ModelEntity {
     private Instant createdAt;
     @Convert(converter = ModelJsonConverters.DataFiles.class)
     private List<ExternalDataFile> externalData;
+    private String tenant;
 
     protected ModelEntity() {
         // for JPA
     }
 
     ModelEntity(UUID id, String name, String sha256, long sizeBytes, OnnxModelInfo info,
-                List<ExternalDataFile> externalData, Instant createdAt) {
+                List<ExternalDataFile> externalData, Instant createdAt, String tenant) {
         this.id = id;
         this.name = name;
         this.sha256 = sha256;
@@ -58,12 +59,17 @@ class ModelEntity {
         this.operatorCounts = info.operatorCounts();
         this.createdAt = createdAt;
         this.externalData = List.copyOf(externalData);
+        this.tenant = tenant;
     }
 
     ModelDetails toDetails() {
         return new ModelDetails(id, name, sha256, sizeBytes, irVersion, opsets, producerName, producerVersion,
                 parameterCount, inputs, outputs, operatorCounts, createdAt,
-                externalData == null ? List.of() : externalData);
+                externalData == null ? List.of() : externalData, tenant);
+    }
+
+    String tenant() {
+        return tenant;
     }
 
     String sha256() {

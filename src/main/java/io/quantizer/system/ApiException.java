@@ -72,6 +72,14 @@ public abstract class ApiException extends ErrorResponseException {
         }
     }
 
+    /** 429: over a quota or a rate limit; Retry-After says when trying again may succeed. */
+    public static final class TooManyRequests extends ApiException {
+        public TooManyRequests(String typeSlug, String title, String detail, long retryAfterSeconds) {
+            super(HttpStatus.TOO_MANY_REQUESTS, typeSlug, title, detail);
+            getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(retryAfterSeconds));
+        }
+    }
+
     /** 413: the upload is larger than the configured cap. */
     public static final class PayloadTooLarge extends ApiException {
         public PayloadTooLarge(long limitBytes) {

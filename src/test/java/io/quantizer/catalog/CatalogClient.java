@@ -18,6 +18,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import io.quantizer.storage.ObjectStore;
+import io.quantizer.support.TestAuth;
 import io.quantizer.storage.UploadProperties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,9 +36,11 @@ public final class CatalogClient {
     private final JdbcClient jdbc;
     private final ObjectStore store;
     private final Path tempDir;
+    private final String token;
 
-    private CatalogClient(int port, JdbcClient jdbc, ObjectStore store, Path tempDir) {
-        this.base = "http://localhost:" + port;
+    private CatalogClient(String base, JdbcClient jdbc, ObjectStore store, Path tempDir, String token) {
+        this.base = base;
+        this.token = token;
         this.jdbc = jdbc;
         this.store = store;
         this.tempDir = tempDir;
@@ -46,8 +49,19 @@ public final class CatalogClient {
     /** A client for the application of a {@code RANDOM_PORT} test context. */
     public static CatalogClient of(ApplicationContext context) {
         int port = context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
-        return new CatalogClient(port, context.getBean(JdbcClient.class), context.getBean(ObjectStore.class),
-                context.getBean(UploadProperties.class).tempDir());
+        return new CatalogClient("http://localhost:" + port, context.getBean(JdbcClient.class),
+                context.getBean(ObjectStore.class), context.getBean(UploadProperties.class).tempDir(),
+                TestAuth.ADMIN_KEY);
+    }
+
+    /** The same client sending {@code bearerToken} instead (null: no Authorization header). */
+    public CatalogClient as(String bearerToken) {
+        return new CatalogClient(base, jdbc, store, tempDir, bearerToken);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
+        return token == null ? request : request.header(TestAuth.AUTHORIZATION, TestAuth.bearer(token));
     }
 
     public ObjectStore store() {
@@ -78,14 +92,14 @@ public final class CatalogClient {
             body.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
         }
         body.writeBytes(("--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(base + path))
+        return http.send(request(path)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).GET().build(),
+        return http.send(request(path).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -95,15 +109,32 @@ public final class CatalogClient {
 
     /** GET with extra request headers (name, value, name, value...). */
     public HttpResponse<byte[]> downloadWith(String path, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        HttpRequest.Builder request = request(path).GET();
         if (headers.length > 0) {
             request.headers(headers);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
+    /** POST with a JSON body and extra request headers (name, value, name, value...). */
+    public HttpResponse<String> postJson(String path, String json, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8));
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST without a body (an action such as cancel). */
+    public HttpResponse<String> post(String path) throws IOException, InterruptedException {
+        return http.send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build(),
+        return http.send(request(path).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -15,6 +15,8 @@ import org.springframework.http.MediaType;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestClient;
+
+import io.quantizer.support.TestAuth;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
@@ -27,8 +29,15 @@ public final class JobTestClient {
 
     private final RestClient http;
 
+    /** A client authenticated with the test contexts' admin key. */
     public JobTestClient(int port) {
-        this.http = RestClient.builder().baseUrl("http://localhost:" + port).build();
+        this(port, TestAuth.ADMIN_KEY);
+    }
+
+    /** A client that sends {@code bearerToken}. */
+    public JobTestClient(int port, String bearerToken) {
+        this.http = RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultHeader(TestAuth.AUTHORIZATION, TestAuth.bearer(bearerToken)).build();
     }
 
     /** One HTTP exchange: status, headers and the body as text (and as JSON when it is JSON). */

@@ -15,7 +15,7 @@ class QuantizationJobTest {
 
     private static QuantizationJob queued() {
         return QuantizationJob.submit(new JobInputs(UUID.randomUUID(), UUID.randomUUID(), null), "{}",
-                "m-int8.onnx", null, "fp", NOW);
+                "m-int8.onnx", null, "fp", NOW, "team-a");
     }
 
     @Test

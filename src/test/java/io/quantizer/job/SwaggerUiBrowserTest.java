@@ -37,6 +37,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 
 /**
  * A person quantizes a model by hand in Swagger UI, in a real (headless) Chromium: open the page, expand the
@@ -104,6 +105,7 @@ class SwaggerUiBrowserTest {
         Path evaluation = JobFixtures.labelled(dir, "evaluation.npz", 100, 9);
 
         browser.get("http://localhost:" + port + "/swagger-ui/index.html");
+        authorize(TestAuth.ADMIN_KEY);
         WebElement upload = expand("uploadModel");
         tryItOut(upload);
         assertThat(upload.findElement(By.cssSelector("tr[data-property-name='name'] input")).getAttribute("value"))
@@ -188,6 +190,24 @@ class SwaggerUiBrowserTest {
             paths.addAll(shape(node.get(0), path + "[]"));
         }
         return paths;
+    }
+
+    /**
+     * What a person does first: Authorize, paste the key into the bearer scheme's field, Authorize, Close. Every
+     * request Swagger UI sends from then on carries it (the job above is submitted and downloaded with it).
+     */
+    private void authorize(String token) {
+        // the first element of the page: on a loaded machine Swagger UI may take longer than UI_WAIT to render
+        new WebDriverWait(browser, UI_WAIT.multipliedBy(4), Duration.ofMillis(100)).until(
+                ExpectedConditions.elementToBeClickable(By.cssSelector(".auth-wrapper button.authorize"))).click();
+        WebElement field = wait.until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector(".modal-ux input[aria-label='auth-bearer-value']")));
+        field.sendKeys(token);
+        browser.findElement(By.cssSelector(".modal-ux button[aria-label='Apply credentials']")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(
+                By.cssSelector(".modal-ux input[aria-label='auth-bearer-value']")));
+        browser.findElement(By.cssSelector(".modal-ux button.btn-done")).click();
+        wait.until(ExpectedConditions.invisibilityOfElementLocated(By.cssSelector(".modal-ux")));
     }
 
     /** Scrolls to the operation, opens it if it is closed, and returns its block. */

@@ -14,7 +14,7 @@ import org.springframework.util.FileSystemUtils;
 /**
  * Gives each test application context a fresh {@code quantizer.data-dir} (H2 database, filesystem objects,
  * upload temp files) in a temp dir, so tests never write into the working directory and never see data of an
- * earlier run. Use with {@code @ContextConfiguration(initializers = TempDataDirInitializer.class)};
+ * earlier run, and the bootstrap admin key {@link TestAuth#ADMIN_KEY}. Use with {@code @ContextConfiguration(initializers = TempDataDirInitializer.class)};
  * {@link IntegrationTest} applies it too.
  */
 public class TempDataDirInitializer implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -25,7 +25,8 @@ public class TempDataDirInitializer implements ApplicationContextInitializer<Con
             Path dataDir = Files.createTempDirectory("quantizer-test-data");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dataDir), "test-data-dir-cleanup"));
             context.getEnvironment().getPropertySources().addFirst(new MapPropertySource(
-                    "quantizer-test-data-dir", Map.of("quantizer.data-dir", dataDir.toString())));
+                    "quantizer-test-data-dir", Map.of("quantizer.data-dir", dataDir.toString(),
+                    "quantizer.security.admin-key", TestAuth.ADMIN_KEY)));
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a test data dir", e);
         }

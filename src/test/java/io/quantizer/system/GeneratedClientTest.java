@@ -40,6 +40,7 @@ import io.quantizer.client.model.QuantizationJobRequest;
 import io.quantizer.client.model.QuantizationResult;
 import io.quantizer.job.JobFixtures;
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 
 /**
  * The contract is usable as a contract: a Java client that openapi-generator builds from {@code openapi.yaml}
@@ -66,6 +67,8 @@ class GeneratedClientTest {
     void connect() {
         client = new ApiClient();
         client.updateBaseUri("http://localhost:" + port);
+        // the contract's bearer scheme: the native client sends it through a request interceptor
+        client.setRequestInterceptor(request -> request.header(TestAuth.AUTHORIZATION, TestAuth.admin()));
         client.setObjectMapper(client.getObjectMapper().copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
     }

@@ -34,6 +34,7 @@ import io.quantizer.engine.data.NumpyFixtures;
 import io.quantizer.model.onnx.ManyInputsModel;
 import io.quantizer.model.onnx.OnnxTestModels;
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 
 /**
  * Requests a hostile client sends to waste memory or fool the catalog: oversized JSON and text parts, a model
@@ -245,7 +246,7 @@ class HostileRequestsTest {
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))
                 : HttpRequest.BodyPublishers.ofByteArray(body);
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + JOBS))
-                .header("Content-Type", "application/json").POST(publisher).build(),
+                .header(TestAuth.AUTHORIZATION, TestAuth.admin()).header("Content-Type", "application/json").POST(publisher).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -27,6 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.quantizer.job.JobFixtures;
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 
 /**
  * What Swagger UI pre-fills is what a person sends: every operation of the served contract, called with the
@@ -47,7 +48,8 @@ class OpenApiExamplesTest {
 
     @Test
     void everyOperationAcceptsTheExamplesAndDefaultsItsContractDeclares() throws Exception {
-        RestClient http = RestClient.create("http://localhost:" + port);
+        RestClient http = RestClient.builder().baseUrl("http://localhost:" + port)
+                .defaultHeader(TestAuth.AUTHORIZATION, TestAuth.admin()).build();
         JsonNode contract = JSON.readTree(http.get().uri("/v3/api-docs").retrieve().body(String.class));
         Path model = Files.write(dir.resolve("tiny_classifier.onnx"), JobFixtures.classifier());
         Path data = JobFixtures.labelled(dir, "evaluation.npz", 20, 9);

@@ -30,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -268,11 +269,11 @@ class ProblemDetailsAdviceTest {
     }
 
     private HttpRequest get(String path) {
-        return HttpRequest.newBuilder(uri(path)).GET().build();
+        return HttpRequest.newBuilder(uri(path)).header(TestAuth.AUTHORIZATION, TestAuth.admin()).GET().build();
     }
 
     private HttpRequest json(String path, String body) {
-        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(uri(path)).header(TestAuth.AUTHORIZATION, TestAuth.admin()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build();
     }
 
@@ -280,7 +281,7 @@ class ProblemDetailsAdviceTest {
         String boundary = "probe-boundary";
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field + "\"\r\n\r\n" + value
                 + "\r\n--" + boundary + "--\r\n";
-        return HttpRequest.newBuilder(uri(path))
+        return HttpRequest.newBuilder(uri(path)).header(TestAuth.AUTHORIZATION, TestAuth.admin())
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
     }

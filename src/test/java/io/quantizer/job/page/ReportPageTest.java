@@ -180,7 +180,7 @@ class ReportPageTest {
                 status == JobStatus.SUCCEEDED ? 1 : 0.4, 1, UUID.randomUUID(), UUID.randomUUID(), null, recipe,
                 Instant.parse("2026-12-03T10:00:00Z"), Instant.parse("2026-12-03T10:00:01Z"), null, error,
                 summary == null ? null : withJobTimings(JSON.valueToTree(summary)),
-                new JobLinks("/self", null, null, "/self/report.html", null, null), null, null);
+                new JobLinks("/self", null, null, "/self/report.html", null, null), null, null, "team-a");
     }
 
     /** The stored result carries the attempt's timings beside the summary's own fields. */
