@@ -62,54 +62,61 @@ public final class AccuracyControl {
 
     public Result run(Start s, DoubleConsumer progress) throws IOException, OrtException {
         boolean search = recipe.accuracy() != null;
+        EvaluationResult e = s.evaluation();
+        TargetCheck check = search ? new TargetCheck(recipe.accuracy()) : null;
         if (search) {
-            List<String> problems = recipe.problemsWithData(s.evaluation().top1Drop() != null);
+            List<String> problems = recipe.problemsWithData(e.top1Drop() != null);
             if (!problems.isEmpty()) {
                 throw new EngineInputException(String.join("; ", problems));
             }
-        } else if (!recipe.analysis().enabled()) {
-            return new Result(s.outcome(), s.evaluation(), null, null, List.of());
         }
-        // alone, the analysis adds at most the forward passes of the evaluation's accuracy pass (fp32 and int8 over
-        // every sample); a search, whose trials cost a whole evaluation each, gets the recipe's bounds only
-        LayerAnalyzer.Inputs inputs = new LayerAnalyzer.Inputs(s.prepared(), s.ranges(), s.outcome(), s.data(),
-                recipe.constantInputs(), s.evaluation().classificationOutput(),
-                search ? 0 : 2 * s.evaluation().sampleCount());
-        LayerAnalyzer.Outcome analysis;
-        try {
-            analysis = new LayerAnalyzer(recipe).analyze(inputs, f -> progress.accept(f * (search ? ANALYSIS_SHARE : 1)));
-        } catch (OrtException | IllegalStateException e) {
-            if (search) {
-                throw e;
+        double metric = search ? check.metric(e) : Double.NaN;
+        // NNCF's first step: a plain quantization that meets the target ends the search, and the job costs what a
+        // plain one does; only a miss pays for ranking every group the recipe allows
+        boolean rank = search && !check.meets(metric);
+        LayerAnalysis layers = null;
+        List<String> warnings = new ArrayList<>();
+        List<io.quantizer.engine.quantize.QuantGroup> order = List.of();
+        if (rank || recipe.analysis().enabled()) {
+            // alone, the analysis adds at most the forward passes of the evaluation's accuracy pass (fp32 and int8
+            // over every sample); a ranking for the search, whose trials cost a whole evaluation each, gets the
+            // recipe's bounds only
+            LayerAnalyzer.Inputs inputs = new LayerAnalyzer.Inputs(s.prepared(), s.ranges(), s.outcome(), s.data(),
+                    recipe.constantInputs(), e.classificationOutput(), rank ? 0 : 2 * e.sampleCount());
+            try {
+                LayerAnalyzer.Outcome analysis = new LayerAnalyzer(recipe).analyze(inputs,
+                        f -> progress.accept(f * (rank ? ANALYSIS_SHARE : 1)));
+                layers = analysis.report();
+                order = analysis.searchOrder();
+            } catch (OrtException | IllegalStateException failure) {
+                if (rank) {
+                    throw failure;
+                }
+                // the analysis is extra evidence: a model it cannot take apart still gets its evaluated int8 model
+                warnings.add("The per-layer analysis could not run on this model (" + failure.getMessage()
+                        + "); the evaluation above is unaffected.");
             }
-            // the analysis is extra evidence: a model it cannot take apart still gets its evaluated int8 model
-            return new Result(s.outcome(), s.evaluation(), null, null, List.of("The per-layer analysis could not run "
-                    + "on this model (" + e.getMessage() + "); the evaluation above is unaffected."));
         }
         if (!search) {
-            return new Result(s.outcome(), s.evaluation(), analysis.report(), null, List.of());
+            return new Result(s.outcome(), e, layers, null, warnings);
         }
-        TargetCheck check = new TargetCheck(recipe.accuracy());
-        EvaluationResult e = s.evaluation();
-        double metric = check.metric(e);
         TrialModel plain = new TrialModel(s.outcome(), s.outputModel(), e, new AccuracySearch.Trial(0, List.of(),
                 metric, e.top1Drop(), TrialModel.minCosine(e), TrialModel.latencyBatch1(e), check.meets(metric),
                 AccuracySearchRunner.round(s.evaluationSeconds())));
         Evaluator evaluator = new Evaluator(trialSettings(), recipe.constantInputs());
         AccuracySearchRunner.Result found = new AccuracySearchRunner(recipe).run(s.prepared(), s.ranges(), plain,
-                analysis.searchOrder(), file -> evaluator.evaluate(s.reference(), s.fp32SizeBytes(), file, s.data(),
+                order, file -> evaluator.evaluate(s.reference(), s.fp32SizeBytes(), file, s.data(),
                         s.dataset(), f -> { }), s.workDir(),
                 f -> progress.accept(ANALYSIS_SHARE + f * (1 - ANALYSIS_SHARE)));
         TrialModel returned = found.returned();
         if (returned != plain) {
             Files.move(returned.file(), s.outputModel(), StandardCopyOption.REPLACE_EXISTING);
         }
-        List<String> warnings = new ArrayList<>();
         if (!found.search().met()) {
             warnings.add(notMet(found.search()));
         }
         progress.accept(1.0);
-        return new Result(returned.outcome(), returned.evaluation(), analysis.report(), found.search(), warnings);
+        return new Result(returned.outcome(), returned.evaluation(), layers, found.search(), warnings);
     }
 
     /** Trials time their model with a quarter of the plain evaluation's latency budget. */

@@ -47,6 +47,9 @@ public final class LayerAnalyzer {
     private record Measured(QuantGroup group, double sensitivity, double cosineGain, double metricIfFloat) {
     }
 
+    /** Samples a pass budget keeps before it cuts the groups measured. */
+    static final long MIN_SAMPLES = 8;
+
     private final QuantizationRecipe recipe;
 
     public LayerAnalyzer(QuantizationRecipe recipe) {
@@ -61,6 +64,10 @@ public final class LayerAnalyzer {
                 .count());
         long samples = settings.samples();
         if (in.passBudget() > 0) {
+            // within the budget, measure fewer groups before going below a few samples: each group also costs a
+            // session, and a ranking on one or two samples says little
+            long fewest = Math.min(MIN_SAMPLES, samples);
+            measuredCount = (int) Math.max(0, Math.min(measuredCount, in.passBudget() / fewest - 2));
             samples = Math.max(1, Math.min(samples, in.passBudget() / (2 + measuredCount)));
         }
         AnalysisSubset subset = new AnalysisSubset(in.data(), in.constants(), samples);

@@ -12,7 +12,9 @@ import java.util.List;
  * @param extraForwardPasses forward passes of one model on one sample the analysis added to the plain evaluation
  *                           (its whole cost): {@code (2 + measured groups) × samples}
  * @param tensors            activation error per quantized activation tensor, in graph order
- * @param groups             the units that return to float together, ranked: the first is what to exclude first
+ * @param groups             the measured groups (at most {@code analysis.maxGroups}, those whose own ranges add the
+ *                           most error), ranked: the first is what to exclude first; ties of a top-1 gain are
+ *                           broken by the cosine gain
  */
 public record LayerAnalysis(String metric, int samples, long extraForwardPasses, List<TensorError> tensors,
                             List<Group> groups) {

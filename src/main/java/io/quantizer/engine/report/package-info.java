@@ -33,7 +33,10 @@
  *     "machine": { "cpuModel": "...", "logicalProcessors": 2, "intraOpThreads": 2, "os": "Linux 6.1",
  *                  "avx2": true, "avx512Vnni": true, "avxVnni": false, "amx": false,
  *                  "flags": ["avx2", "avx512f", "avx512_vnni"] },
- *     "warnings": [ "plain sentences a user can act on" ]   // an unusable model's first one says so, and why
+ *     "warnings": [ "plain sentences a user can act on" ],  // an unusable model's first one says so, and why;
+ *                                                        // a missed accuracy target is said next
+ *     "layers": { LayerAnalysis },                       // null when recipe.analysis.enabled is false
+ *     "accuracySearch": { AccuracySearch }               // null without recipe.accuracy
  *   },
  *   "details": {
  *     "recipe": { the recipe with every default filled in },
