@@ -37,7 +37,7 @@ class ClassifierQualityTest {
     @Test
     void mobileNetStyleNetAgreesWithFp32WithTheRecoverySwitches() throws Exception {
         QuantizationRecipe recovering = new QuantizationRecipe(null, null, null, null, null, null, null, null, null,
-                null, null, null, new QuantizationRecipe.BiasCorrection(true, null),
+                null, null, null).withRecovery(new QuantizationRecipe.BiasCorrection(true, null),
                 new QuantizationRecipe.CrossLayerEqualization(true, null), new QuantizationRecipe.SmoothQuant(true, null));
         EvaluationResult e = run("fmnist_mobilenet", recovering);
         assertThat(e.sampleCount()).isEqualTo(2_000);
