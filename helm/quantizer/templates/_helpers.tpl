@@ -111,6 +111,15 @@ app.kubernetes.io/component: {{ .role }}
 
 {{/* Credentials as environment variables (Spring's relaxed binding maps them onto the properties). */}}
 {{- define "quantizer.credentialsEnv" -}}
+{{- with .Values.security.adminKey }}
+{{- if .existingSecret }}
+- name: QUANTIZER_SECURITY_ADMINKEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .existingSecret }}
+      key: {{ .key }}
+{{- end }}
+{{- end }}
 {{- $db := .Values.database }}
 {{- if $db.existingSecret }}
 - name: SPRING_DATASOURCE_PASSWORD

@@ -171,6 +171,25 @@ class HelmChartSecurityTest {
     }
 
     @Test
+    void theBootstrapAdminKeyComesFromASecretWhenOneIsNamed() {
+        RenderedChart chart = RenderedChart.render("""
+                security:
+                  adminKey:
+                    existingSecret: quantizer-admin
+                    key: token
+                """);
+        for (String role : List.of("api", "worker")) {
+            var env = chart.container(role).getEnv().stream()
+                    .filter(e -> e.getName().equals("QUANTIZER_SECURITY_ADMINKEY")).findFirst().orElseThrow();
+            assertThat(env.getValue()).isNull();
+            assertThat(env.getValueFrom().getSecretKeyRef().getName()).isEqualTo("quantizer-admin");
+            assertThat(env.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        }
+        assertThat(RenderedChart.render("").container("api").getEnv())
+                .noneMatch(e -> e.getName().equals("QUANTIZER_SECURITY_ADMINKEY"));
+    }
+
+    @Test
     void uploadAdmissionRetentionAndWorkerLimitsReachTheConfiguration() {
         RenderedChart chart = RenderedChart.render("""
                 upload: {maxSize: 4GB, maxConcurrent: 3, minFreeSpace: 2GB}
