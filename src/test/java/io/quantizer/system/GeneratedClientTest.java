@@ -77,7 +77,7 @@ class GeneratedClientTest {
     void runsAWholeJobAndReadsTheResultAsTypedValues() throws Exception {
         Path modelFile = dir.resolve("tiny_classifier.onnx");
         Files.write(modelFile, JobFixtures.classifier());
-        Model model = new ModelsApi(client).uploadModel(modelFile.toFile(), List.of(), "tiny classifier");
+        Model model = new ModelsApi(client).uploadModel(modelFile.toFile(), java.util.List.of(), "tiny classifier");
         assertThat(model.getName()).isEqualTo("tiny classifier");
         assertThat(model.getOutputs()).singleElement().satisfies(out -> assertThat(out.getName()).isEqualTo("logits"));
 
