@@ -1,10 +1,8 @@
 package io.quantizer.engine;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Two Fashion-MNIST classifiers of the families the accuracy bar names, a MobileNet-style net
@@ -21,78 +19,30 @@ public final class ClassifierModels {
     public static final Path DIR = Path.of("target/classifier-models");
     public static final Path CORPUS = Path.of("../shared/corpus");
     public static final List<String> NAMES = List.of("fmnist_mobilenet", "fmnist_vit");
-
-    private static String unavailable;
-    private static boolean generated;
+    private static final ScriptedModels MODELS = new ScriptedModels(SCRIPT, DIR, List.of(CORPUS.toString()), 1800,
+            "the classifier models");
 
     private ClassifierModels() {
     }
 
-    /** Null when the models are there (generating them first if needed), otherwise why they cannot be. */
-    public static synchronized String available() {
-        if (generated) {
-            return null;
+    /** Null when the models are there (training them first if needed), otherwise why they cannot be. */
+    public static String available() {
+        Path data = CORPUS.resolve("data");
+        if (!Files.isRegularFile(data.resolve("fmnist_eval.npz")) || !Files.isRegularFile(data.resolve("fmnist_calib.npz"))) {
+            return "no Fashion-MNIST data in " + data + " to train the classifiers on";
         }
-        if (unavailable != null) {
-            return unavailable;
-        }
-        try {
-            Path done = DIR.resolve("DONE");
-            if (Files.exists(done) && Files.getLastModifiedTime(done).compareTo(Files.getLastModifiedTime(SCRIPT)) > 0) {
-                generated = true;
-                return null;
-            }
-            Path data = CORPUS.resolve("data");
-            if (!Files.isRegularFile(data.resolve("fmnist_eval.npz"))
-                    || !Files.isRegularFile(data.resolve("fmnist_calib.npz"))) {
-                return unavailable = "no Fashion-MNIST data in " + data + " to train the classifiers on";
-            }
-            if (!Files.isExecutable(Path.of(RealWorldModels.PYTHON))) {
-                return unavailable = "no " + RealWorldModels.PYTHON + " to train the classifiers (install "
-                        + "python3-torch python3-onnx)";
-            }
-            if (run(List.of(RealWorldModels.PYTHON, "-c", "import torch, onnx"), 120) != 0) {
-                return unavailable = RealWorldModels.PYTHON + " lacks torch or onnx (install python3-torch "
-                        + "python3-onnx)";
-            }
-            int rc = run(List.of(RealWorldModels.PYTHON, SCRIPT.toString(), DIR.toString(), CORPUS.toString()), 1800);
-            if (rc != 0 || !Files.exists(done)) {
-                // the tools and the data are there, so a failing script is a bug the build must show, not skip
-                throw new IllegalStateException(SCRIPT + " failed (exit " + rc + "); see its output above");
-            }
-            generated = true;
-            return null;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot generate the classifier models: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while generating the classifier models", e);
-        }
+        return MODELS.available();
     }
 
     public static Path model(String name) {
-        return DIR.resolve(name + ".onnx");
+        return MODELS.model(name);
     }
 
     public static Path calibration(String name) {
-        return DIR.resolve(name + "_calib.npz");
+        return MODELS.calibration(name);
     }
 
     public static Path evaluation(String name) {
-        return DIR.resolve(name + "_eval.npz");
-    }
-
-    private static int run(List<String> command, long timeoutSeconds) throws IOException, InterruptedException {
-        Files.createDirectories(DIR);
-        Process p = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(DIR.resolve("generate.log").toFile()).start();
-        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IllegalStateException(String.join(" ", command) + " ran past " + timeoutSeconds + " s");
-        }
-        if (p.exitValue() != 0) {
-            System.err.println(Files.readString(DIR.resolve("generate.log")));
-        }
-        return p.exitValue();
+        return MODELS.evaluation(name);
     }
 }
