@@ -124,20 +124,23 @@ public class CatalogUploads {
             for (StagedUpload one : all) {
                 blobs.publish(one);
             }
-            T saved;
+            // as in store: the row is saved and every blob made sure of under the blobs' locks, so a delete
+            // racing with this upload either sees the new row or runs after the bytes are stored again; the
+            // locks are taken in SHA-256 order so two uploads sharing blobs cannot deadlock
+            List<String> sha256s = all.stream().map(StagedUpload::sha256).distinct().sorted().toList();
             try {
-                saved = saver.save(main, staged, facts);
+                return transactions.execute(tx -> {
+                    sha256s.forEach(locks::lock);
+                    T saved = saver.save(main, staged, facts);
+                    all.forEach(this::publish);
+                    return saved;
+                });
             } catch (RuntimeException e) {
-                for (StagedUpload one : all) {
-                    releaseIfUnused(one.sha256());
+                for (String sha256 : sha256s) {
+                    releaseIfUnused(sha256);
                 }
                 throw e;
             }
-            // as in store: a concurrent delete may have dropped a shared blob before our commit
-            for (StagedUpload one : all) {
-                blobs.publish(one);
-            }
-            return saved;
         } finally {
             staged.values().forEach(StagedUpload::close);
         }

@@ -44,6 +44,7 @@ import io.quantizer.job.JobTestClient;
 import io.quantizer.storage.ObjectStore;
 import io.quantizer.storage.s3.S3ObjectStore;
 import io.quantizer.support.S3MockServer;
+import io.quantizer.support.TestAuth;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,6 +84,8 @@ class ChartConfiguredServiceIT {
                   s3: {endpoint: "%s", bucket: %s, pathStyleAccess: true, accessKey: %s, secretKey: %s}
                 worker:
                   autoscaling: {enabled: true}
+                security:
+                  adminKey: {existingSecret: quantizer-admin, key: admin-key}
                 """.formatted(postgres.getPort(), S3MockServer.endpoint(), S3MockServer.BUCKET,
                 S3MockServer.ACCESS_KEY, S3MockServer.SECRET_KEY));
 
@@ -92,6 +95,10 @@ class ChartConfiguredServiceIT {
         args.add("--spring.datasource.password=postgres");
         args.add("--quantizer.storage.s3.access-key=" + S3MockServer.ACCESS_KEY);
         args.add("--quantizer.storage.s3.secret-key=" + S3MockServer.SECRET_KEY);
+        // the bootstrap admin key the chart takes from the named Secret; the test clients authenticate with it
+        assertThat(HelmChartTest.env(chart.container("api")).get("QUANTIZER_SECURITY_ADMINKEY").getValueFrom()
+                .getSecretKeyRef().getName()).isEqualTo("quantizer-admin");
+        args.add("--quantizer.security.admin-key=" + TestAuth.ADMIN_KEY);
         args.add("--server.port=0");
         args.add("--management.server.port=0");
         args.add("--quantizer.data-dir=" + dir.resolve("data"));

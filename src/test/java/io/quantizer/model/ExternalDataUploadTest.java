@@ -27,6 +27,7 @@ import io.quantizer.engine.onnx.DecoderModels;
 import io.quantizer.storage.ObjectStore;
 import io.quantizer.storage.UploadProperties;
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -81,7 +82,8 @@ class ExternalDataUploadTest {
         assertThat(get("/api/v1/models/" + id + "/external-data/other.bin").statusCode()).isEqualTo(404);
 
         List<String> blobsBefore = store.list("blobs/");
-        HttpResponse<byte[]> deleted = send(HttpRequest.newBuilder(uri("/api/v1/models/" + id)).DELETE().build());
+        HttpResponse<byte[]> deleted = send(HttpRequest.newBuilder(uri("/api/v1/models/" + id))
+                .header(TestAuth.AUTHORIZATION, TestAuth.admin()).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(store.list("blobs/")).as("the model's and its data files' blobs are gone")
                 .hasSize(blobsBefore.size() - 3);
@@ -182,7 +184,7 @@ class ExternalDataUploadTest {
     }
 
     private HttpResponse<byte[]> get(String path) throws Exception {
-        return send(HttpRequest.newBuilder(uri(path)).GET().build());
+        return send(HttpRequest.newBuilder(uri(path)).header(TestAuth.AUTHORIZATION, TestAuth.admin()).GET().build());
     }
 
     private HttpResponse<byte[]> send(HttpRequest request) throws Exception {

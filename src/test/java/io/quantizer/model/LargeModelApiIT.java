@@ -28,6 +28,7 @@ import io.quantizer.engine.onnx.DecoderModels;
 import io.quantizer.engine.runtime.Ort;
 import io.quantizer.job.JobTestClient;
 import io.quantizer.support.IntegrationTest;
+import io.quantizer.support.TestAuth;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -92,7 +93,8 @@ class LargeModelApiIT {
         for (JsonNode file : files) {
             Path target = out.resolve(file.get("name").asString());
             HttpResponse<Path> download = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://localhost:" + port + file.get("href").asString())).build(),
+                    URI.create("http://localhost:" + port + file.get("href").asString()))
+                    .header(TestAuth.AUTHORIZATION, TestAuth.admin()).build(),
                     HttpResponse.BodyHandlers.ofFile(target));
             assertThat(download.statusCode()).isEqualTo(200);
             assertThat(Files.size(target)).isEqualTo(file.get("sizeBytes").asLong());

@@ -11,10 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.quantizer.support.TestAuth;
+
 /**
  * A multipart/form-data request whose file parts are streamed from disk (never read into memory), the way a
  * client uploads a model with its external-data files: part {@code file} is the .onnx, each {@code data} part
- * one external-data file named by its file name.
+ * one external-data file named by its file name. It authenticates with the test admin key.
  */
 public final class StreamedMultipart {
 
@@ -45,6 +47,7 @@ public final class StreamedMultipart {
         all.add(text("--" + boundary + "--\r\n"));
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header(TestAuth.AUTHORIZATION, TestAuth.admin())
                 .POST(HttpRequest.BodyPublishers.concat(all.toArray(HttpRequest.BodyPublisher[]::new)))
                 .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Rectangle;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -38,10 +37,11 @@ import tools.jackson.databind.json.JsonMapper;
 import io.quantizer.job.JobFixtures;
 import io.quantizer.job.JobTestClient;
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 
 /**
  * The report page in a real headless Chromium: a job runs through the API, then its page (from the job's
- * links.reportPage) loads, its SVG charts have a size on screen, the console stays empty (a CSP violation, a
+ * links.reportPage) loads with the admin bearer token (added to the browser's requests through DevTools), its SVG charts have a size on screen, the console stays empty (a CSP violation, a
  * failed load or a script error would show there) and every request the browser made went to this service.
  * Skips where Debian's chromium and chromium-driver are missing, as SwaggerUiBrowserTest does.
  */
@@ -60,7 +60,7 @@ class ReportPageBrowserTest {
     @TempDir
     Path dir;
 
-    private WebDriver browser;
+    private ChromeDriver browser;
 
     @BeforeEach
     void openBrowser() throws IOException {
@@ -80,6 +80,11 @@ class ReportPageBrowserTest {
                 .usingAnyFreePort()
                 .build();
         browser = new ChromeDriver(service, options);
+        // the page needs the bearer token, which a browser cannot send by itself: DevTools adds it to every
+        // request this browser makes, so the real page is loaded and rendered as an authenticated client sees it
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.executeCdpCommand("Network.setExtraHTTPHeaders",
+                Map.of("headers", Map.of(TestAuth.AUTHORIZATION, TestAuth.admin())));
     }
 
     @AfterEach

@@ -16,8 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 import io.quantizer.job.JobTestClient;
 import io.quantizer.support.TempDataDirInitializer;
+import io.quantizer.support.TestAuth;
 
-/** Requests for report pages that cannot be served get problem details, whatever the browser asked for. */
+/**
+ * Authenticated requests for report pages that cannot be served get problem details, whatever the browser asked for.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TempDataDirInitializer.class)
 class ReportPageRequestsTest {
@@ -60,6 +63,7 @@ class ReportPageRequestsTest {
     private Answer get(String path, String accept) {
         return RestClient.builder().baseUrl("http://localhost:" + port).build().get().uri(path)
                 .header("Accept", accept)
+                .header(TestAuth.AUTHORIZATION, TestAuth.admin())
                 .exchange((request, response) -> new Answer(response.getStatusCode().value(),
                         String.valueOf(response.getHeaders().getContentType()),
                         JsonMapper.builder().build().readTree(response.getBody().readAllBytes())));
