@@ -102,6 +102,11 @@ public class JobService {
         return views.of(find(id));
     }
 
+    /** A job as a background task (the callback dispatcher) reads it: no caller, so any tenant's job. */
+    public JobView getAsSystem(UUID id) {
+        return views.of(jobs.findById(id).orElseThrow(() -> new ApiException.NotFound("Job", id)));
+    }
+
     public PageResponse<JobView> list(JobStatus status, UUID modelId, int page, int size) {
         if (page < 0 || size < 1 || size > 100) {
             throw new ApiException.BadRequest("invalid-page", "Invalid page request",
