@@ -33,9 +33,22 @@ public class AuditLog {
     /** Records that the current request's caller did {@code action} to a resource owned by {@code tenant}. */
     public void record(AuditAction action, String resourceType, Object resourceId, String tenant) {
         Caller caller = Caller.current();
+        save(caller.principal(), caller.tenant(), action, resourceType, resourceId, tenant);
+    }
+
+    /**
+     * Records a change the service made by itself, on a thread with no caller (the retention purge):
+     * {@code actor} names the task, which acts in the resource's own tenant.
+     */
+    public void recordBySystem(String actor, AuditAction action, String resourceType, Object resourceId,
+                               String tenant) {
+        save(actor, tenant, action, resourceType, resourceId, tenant);
+    }
+
+    private void save(String actor, String actorTenant, AuditAction action, String resourceType, Object resourceId,
+                      String tenant) {
         events.save(new AuditEventEntity(UUID.randomUUID(), Instant.now().truncatedTo(ChronoUnit.MICROS),
-                caller.principal(), caller.tenant(), tenant, action.wireName(), resourceType,
-                String.valueOf(resourceId)));
+                actor, actorTenant, tenant, action.wireName(), resourceType, String.valueOf(resourceId)));
     }
 
     PageResponse<AuditEvent> search(String tenant, String action, Instant from, Instant to, int page, int size) {

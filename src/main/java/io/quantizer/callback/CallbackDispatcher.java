@@ -94,7 +94,7 @@ class CallbackDispatcher {
         Integer status = null;
         String error = null;
         try {
-            JobView job = jobs.get(delivery.jobId());
+            JobView job = jobs.getAsSystem(delivery.jobId()); // a scheduler thread: no caller
             byte[] body = mapper.writeValueAsBytes(job);
             long timestamp = at.getEpochSecond();
             Map<String, String> headers = new LinkedHashMap<>();

@@ -70,7 +70,7 @@ public class JobRetention {
             batch = jobs.finishedBefore(FINISHED, before, PageRequest.of(0, BATCH));
             for (UUID id : batch) {
                 try {
-                    service.delete(id);
+                    service.deleteAsSystem(id);
                     deleted++;
                 } catch (ApiException e) {
                     // deleted meanwhile by a user or another instance

@@ -102,6 +102,11 @@ public class JobService {
         return views.of(find(id));
     }
 
+    /** A job as a background task (the callback dispatcher) reads it: no caller, so any tenant's job. */
+    public JobView getAsSystem(UUID id) {
+        return views.of(jobs.findById(id).orElseThrow(() -> new ApiException.NotFound("Job", id)));
+    }
+
     public PageResponse<JobView> list(JobStatus status, UUID modelId, int page, int size) {
         if (page < 0 || size < 1 || size > 100) {
             throw new ApiException.BadRequest("invalid-page", "Invalid page request",
@@ -138,10 +143,25 @@ public class JobService {
      * objects of jobs that no longer exist.
      */
     public void delete(UUID id) throws IOException {
-        Caller caller = Caller.current();
+        delete(id, Caller.current());
+    }
+
+    /**
+     * The same delete for a background task (the retention purge), which has no caller: it acts for the service
+     * itself and sees every tenant's jobs. The audit entry still names the job's tenant.
+     */
+    void deleteAsSystem(UUID id) throws IOException {
+        delete(id, null);
+    }
+
+    /** How the audit log names the retention purge. */
+    static final String SYSTEM_ACTOR = "system:job-retention";
+
+    /** {@code caller} null: the service itself, which may delete any tenant's job. */
+    private void delete(UUID id, Caller caller) throws IOException {
         String[] tenant = new String[1];
         transactions.executeWithoutResult(tx -> {
-            QuantizationJob job = jobs.findForUpdate(id).filter(j -> caller.canSee(j.getTenant()))
+            QuantizationJob job = jobs.findForUpdate(id).filter(j -> caller == null || caller.canSee(j.getTenant()))
                     .orElseThrow(() -> new ApiException.NotFound("Job", id));
             tenant[0] = job.getTenant();
             if (!job.getStatus().isFinished()) {
@@ -151,7 +171,11 @@ public class JobService {
             callbacks.forget(id);
             jobs.delete(job);
         });
-        audit.record(AuditAction.JOB_DELETED, "job", id, tenant[0]);
+        if (caller == null) {
+            audit.recordBySystem(SYSTEM_ACTOR, AuditAction.JOB_DELETED, "job", id, tenant[0]);
+        } else {
+            audit.record(AuditAction.JOB_DELETED, "job", id, tenant[0]);
+        }
         deleteOutputs(id);
     }
 
@@ -244,7 +268,8 @@ public class JobService {
                     "evaluationDatasetId"));
         }
         // the engine's rule: a top-1 target needs labels where the job evaluates (the evaluation set, else calibration)
-        boolean labelled = evaluation.orElse(calibration.get()).labels().isPresent();
+        // (dynamic, weight-only and fp16 jobs may come without a calibration set, and so without either)
+        boolean labelled = evaluation.or(() -> calibration).map(d -> d.labels().isPresent()).orElse(false);
         recipe.problemsWithData(labelled).forEach(p -> problems.add(new InputCompatibility.Problem(
                 "recipe." + p.substring(0, Math.max(0, p.indexOf(':'))), p)));
         if (!problems.isEmpty()) {

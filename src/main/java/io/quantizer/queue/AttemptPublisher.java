@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import io.quantizer.engine.cli.EngineProtocol;
 import io.quantizer.engine.cli.EngineProtocol.Stage;
 import io.quantizer.job.Artifact;
-import io.quantizer.job.CalibrationCacheOutput;
 import io.quantizer.job.JobLifecycle;
 import io.quantizer.job.JobLifecycle.Claim;
 import io.quantizer.job.JobTimings;
@@ -94,11 +92,6 @@ final class AttemptPublisher {
                 transfers.upload(workspace.outputs().resolve(artifact.name()), prefix + artifact.name());
             }
             transfers.upload(workspace.outputReport(), reportKey);
-            if (result.get(CalibrationCacheOutput.RESULT_FIELD) instanceof ObjectNode) {
-                // a tensorrt run: the engine wrote its calibration cache beside the model
-                transfers.upload(EngineProtocol.calibrationCacheFor(workspace.outputModel()),
-                        CalibrationCacheOutput.keyBeside(artifactKey));
-            }
         } catch (IOException e) {
             transfers.deleteAll(prefix);
             return JobAttemptRunner.failOrLose(lifecycle, claim,
@@ -135,7 +128,8 @@ final class AttemptPublisher {
 
     /**
      * Every file the engine left in the output directory, the quantized model first: its external data, and any
-     * other output (a calibration cache) are artifacts the job lists and serves too.
+     * other output (a tensorrt run's calibration cache, which {@code CalibrationCacheOutput} finds here) are
+     * artifacts the job lists and serves too.
      */
     private static List<Artifact> artifacts(AttemptWorkspace workspace) throws IOException {
         Path model = workspace.outputModel();

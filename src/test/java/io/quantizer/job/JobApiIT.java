@@ -134,9 +134,12 @@ class JobApiIT {
         assertThat(cache.text().lines().count() - 1).isEqualTo(described.get("entries").asLong());
         assertThat(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(cache.body())))
                 .isEqualTo(described.get("sha256").asString());
+        // the cache is one of the job's artifacts, stored once: the link serves that same object
+        assertThat(done.at("/result/artifacts/1/name").asString()).isEqualTo("model.int8.calibration.cache");
+        assertThat(done.at("/result/artifacts/1/sha256").asString()).isEqualTo(described.get("sha256").asString());
         assertThat(store.list("jobs/" + id + "/")).containsExactlyInAnyOrder(
                 "jobs/" + id + "/attempt-1/model.int8.onnx", "jobs/" + id + "/attempt-1/report.json",
-                "jobs/" + id + "/attempt-1/calibration.cache");
+                "jobs/" + id + "/attempt-1/model.int8.calibration.cache");
 
         UUID plain = UUID.fromString(client.submit(body(null)).json().get("id").asString());
         JsonNode plainDone = client.await(plain, JobTestClient::finished, JOB_TIMEOUT);
@@ -380,7 +383,7 @@ class JobApiIT {
         parts.add("calibration", new FileSystemResource(JobFixtures.wrongShape(dir, "refused.npz", 4)));
 
         Response refused = client.multipart(JobTestClient.JOBS, parts);
-        parts.add("recipe", "{\"mode\":\"dynamic\"}");
+        parts.add("recipe", "{\"mode\":\"qat\"}"); // not a mode
         Response badRecipe = client.multipart(JobTestClient.JOBS, parts);
         MultiValueMap<String, Object> noModel = new LinkedMultiValueMap<>();
         noModel.add("calibration", new FileSystemResource(dir.resolve("refused.npz")));

@@ -52,10 +52,12 @@ class RecipeReaderTest {
 
     @Test
     void anUnknownValueIsUnprocessableListingTheAllowedOnes() {
-        assertThatThrownBy(() -> reader.read("{\"mode\":\"dynamic\"}"))
+        // dynamic, weight-only and fp16 are modes now; qat is not one
+        assertThatThrownBy(() -> reader.read("{\"mode\":\"qat\"}"))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(HttpStatus.UNPROCESSABLE_ENTITY);
-                    assertThat(e.getBody().getDetail()).contains("recipe.mode", "'dynamic'", "static");
+                    assertThat(e.getBody().getDetail()).contains("recipe.mode", "'qat'",
+                            "static, dynamic, weight-only, fp16");
                 });
         assertThatThrownBy(() -> reader.read("{\"calibration\":{\"method\":\"kl\"}}"))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getBody().getDetail())
