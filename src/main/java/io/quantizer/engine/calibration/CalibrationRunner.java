@@ -155,17 +155,10 @@ public final class CalibrationRunner {
         }
     }
 
-    /** ONNX Runtime's session option naming the directory of external data for a model read from memory. */
-    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
-
     static OrtSession createSession(ModelProto model, OrtSession.SessionOptions.OptLevel level) throws OrtException {
         try (OrtSession.SessionOptions options = Ort.sessionOptions(level)) {
             // weights in external files stay there: ONNX Runtime reads them from their directory
-            ExternalData.ForRuntime runtime = ExternalData.forRuntime(model);
-            if (runtime.directory() != null) {
-                options.addConfigEntry(EXTERNAL_DATA_FOLDER, runtime.directory().toString());
-            }
-            return Ort.environment().createSession(runtime.model().toByteArray(), options);
+            return ExternalData.forRuntime(model).open(options);
         } catch (OrtException e) {
             throw new EngineInputException("ONNX Runtime cannot load the model for calibration: " + e.getMessage(), e);
         }

@@ -21,9 +21,12 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
 import io.quantizer.engine.EngineInputException;
 import io.quantizer.engine.external.ExternalDataRules;
+import io.quantizer.engine.runtime.Ort;
 
 /**
  * ONNX external data: tensors whose bytes live in files beside the model, which is how models over protobuf's
@@ -103,12 +106,8 @@ public final class ExternalData {
 
     /** The tensor's bytes, mapped read-only from its file (little-endian); the tensor must be resolved. */
     public static ByteBuffer map(TensorProto tensor) {
-        Reference ref = Reference.of(tensor);
+        Reference ref = Reference.resolved(tensor);
         Path file = Path.of(ref.location());
-        if (!file.isAbsolute()) {
-            throw new IllegalStateException("tensor '" + tensor.getName() + "' was not resolved against its model's "
-                    + "directory");
-        }
         if (ref.length() > Integer.MAX_VALUE) {
             throw new EngineInputException("tensor '" + tensor.getName() + "' holds " + ref.length() + " bytes; a "
                     + "single weight over 2 GiB is not supported");
@@ -198,6 +197,17 @@ public final class ExternalData {
     }
 
     public record ForRuntime(ModelProto model, Path directory) {
+
+        /** ONNX Runtime's session option naming the directory of external data for a model read from memory. */
+        private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
+
+        /** A session over the model read from memory; its external weights stay in their files. */
+        public OrtSession open(OrtSession.SessionOptions options) throws OrtException {
+            if (directory != null) {
+                options.addConfigEntry(EXTERNAL_DATA_FOLDER, directory.toString());
+            }
+            return Ort.environment().createSession(model.toByteArray(), options);
+        }
     }
 
     /** The directory of the model's external files, or null when it has none. */
@@ -340,6 +350,16 @@ public final class ExternalData {
                 }
             }
             return new Reference(location, offset, length);
+        }
+
+        /** The reference of a tensor {@link #resolve} has checked: an absolute file and a known length. */
+        static Reference resolved(TensorProto t) {
+            Reference ref = of(t);
+            if (ref.location() == null || !Path.of(ref.location()).isAbsolute() || ref.length() < 0) {
+                throw new IllegalStateException("tensor '" + t.getName() + "' keeps its data in an external file "
+                        + "that was not resolved against its model's directory");
+            }
+            return ref;
         }
     }
 

@@ -197,7 +197,7 @@ public final class TensorData {
     }
 
     private static long rawSize(TensorProto tensor) {
-        return ExternalData.isExternal(tensor) ? ExternalData.Reference.of(tensor).length()
+        return ExternalData.isExternal(tensor) ? ExternalData.Reference.resolved(tensor).length()
                 : tensor.getRawData().size();
     }
 
