@@ -112,8 +112,12 @@ public final class QuantizationPipeline {
         }
         // a model that came with external data leaves with it, so it can be handled the way it was brought
         OnnxModels.save(outcome.model(), in.outputModel(), ExternalData.any(prepared.model()));
-        Summary.ArtifactFile cache = recipe.target() == QuantizationRecipe.Target.TENSORRT
+        Summary.CalibrationCache cache = recipe.target() == QuantizationRecipe.Target.TENSORRT
                 ? writeCalibrationCache(quantizedFrom, calibration, in.outputModel()) : null;
+        AccuracyControl control = new AccuracyControl(recipe, evaluation);
+        if (calibration == null || !control.readsQuantizedModel(quantizedFrom)) {
+            outcome = outcome.withoutModel(); // saved; nothing reads the graph again
+        }
         long t3 = System.nanoTime();
         listener.progress(Stage.EVALUATING, QUANTIZED);
 
@@ -130,7 +134,7 @@ public final class QuantizationPipeline {
         // the per-layer analysis, and with an accuracy target the search, which may replace the artifact; both
         // re-quantize from calibrated ranges, so they apply to the calibrated (static) modes
         AccuracyControl.Result controlled = calibration == null ? AccuracyControl.Result.unchanged(outcome, result)
-                : new AccuracyControl(recipe, evaluation).run(new AccuracyControl.Start(
+                : control.run(new AccuracyControl.Start(
                 quantizedFrom, calibration.ranges(), outcome, result, secs(t3, System.nanoTime()), reference,
                 OnnxModels.sizeOnDisk(in.model()), in.outputModel(), data, dataset, in.workDir()),
                 f -> listener.progress(Stage.EVALUATING, EVALUATED + f * (1 - EVALUATED)));
@@ -145,12 +149,12 @@ public final class QuantizationPipeline {
     }
 
     /** TensorRT's calibration cache, beside the model where {@link EngineProtocol#calibrationCacheFor} says. */
-    private static Summary.ArtifactFile writeCalibrationCache(ModelProto quantizedFrom, CalibrationResult calibration,
+    private static Summary.CalibrationCache writeCalibrationCache(ModelProto quantizedFrom, CalibrationResult calibration,
             Path outputModel) throws IOException {
         Path file = EngineProtocol.calibrationCacheFor(outputModel);
         int entries = TensorRtCalibrationCache.write(
                 TensorRtCalibrationCache.scales(quantizedFrom, calibration.ranges()), file);
-        return new Summary.ArtifactFile(file.getFileName().toString(), "tensorrt-calibration-cache", sha256(file),
+        return new Summary.CalibrationCache(file.getFileName().toString(), "tensorrt-calibration-cache", sha256(file),
                 Files.size(file), entries);
     }
 

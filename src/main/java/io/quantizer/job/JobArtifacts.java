@@ -26,6 +26,11 @@ class JobArtifacts {
                         + "model.int8.onnx.data") String href) {
     }
 
+    /** The listing's body: an object, so that fields can join the file list without breaking clients. */
+    @Schema(name = "ArtifactListing", description = "Every output file of a SUCCEEDED job, the model first")
+    record Listing(UUID jobId, List<Link> files) {
+    }
+
     private final JobService jobs;
 
     JobArtifacts(JobService jobs) {
@@ -33,11 +38,11 @@ class JobArtifacts {
     }
 
     /** Every output file of a SUCCEEDED job, the model first; 409 before then. */
-    List<Link> list(UUID id) {
+    Listing list(UUID id) {
         JobService.StoredOutput model = jobs.artifact(id);
         String base = JobLinks.JOBS + "/" + id + "/artifacts/";
-        return files(id, model).stream()
-                .map(a -> new Link(a.name(), a.sizeBytes(), a.sha256(), base + a.name())).toList();
+        return new Listing(id, files(id, model).stream()
+                .map(a -> new Link(a.name(), a.sizeBytes(), a.sha256(), base + a.name())).toList());
     }
 
     /** Where one output file is stored and the name to download it as; 404 when the job has no such file. */

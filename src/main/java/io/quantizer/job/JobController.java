@@ -141,7 +141,7 @@ class JobController {
                     + "calibration cache, are listed the same way.")
     @ApiResponse(responseCode = "200", description = "The files")
     @ApiResponse(responseCode = "409", description = "The job has not SUCCEEDED", content = @Content(mediaType = "application/problem+json", schema = @Schema(ref = PROBLEM)))
-    List<JobArtifacts.Link> artifacts(@PathVariable UUID id) {
+    JobArtifacts.Listing artifacts(@PathVariable UUID id) {
         return artifacts.list(id);
     }
 

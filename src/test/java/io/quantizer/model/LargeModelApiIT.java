@@ -83,7 +83,8 @@ class LargeModelApiIT {
 
         JobTestClient.Response listing = client.get(done.at("/links/artifacts").asString());
         assertThat(listing.status()).as(listing.text()).isEqualTo(200);
-        JsonNode files = listing.json();
+        assertThat(listing.json().get("jobId").asString()).isEqualTo(id.toString());
+        JsonNode files = listing.json().get("files");
         assertThat(files).hasSize(2);
         assertThat(files.at("/0/name").asString()).isEqualTo("model.int8.onnx");
         assertThat(files.at("/1/name").asString()).isEqualTo("model.int8.onnx.data");

@@ -17,6 +17,7 @@ import io.quantizer.engine.calibration.TensorRange;
 import io.quantizer.engine.evaluation.EvaluationResult;
 import io.quantizer.engine.evaluation.EvaluationSettings;
 import io.quantizer.engine.evaluation.Evaluator;
+import io.quantizer.engine.onnx.ExternalData;
 import io.quantizer.engine.quantize.QuantizationOutcome;
 import io.quantizer.engine.recipe.QuantizationRecipe;
 import io.quantizer.engine.report.AccuracySearch;
@@ -60,6 +61,15 @@ public final class AccuracyControl {
         this.settings = settings;
     }
 
+    /** Whether {@link #run} reads the in-memory int8 graph of this model: the analysis or a search will run. */
+    public boolean readsQuantizedModel(ModelProto prepared) {
+        return recipe.accuracy() != null || recipe.analysis().enabled() && !analysisLeftOut(prepared);
+    }
+
+    private static boolean analysisLeftOut(ModelProto prepared) {
+        return ExternalData.any(prepared);
+    }
+
     public Result run(Start s, DoubleConsumer progress) throws IOException, OrtException {
         boolean search = recipe.accuracy() != null;
         EvaluationResult e = s.evaluation();
@@ -77,7 +87,13 @@ public final class AccuracyControl {
         LayerAnalysis layers = null;
         List<String> warnings = new ArrayList<>();
         List<io.quantizer.engine.quantize.QuantGroup> order = List.of();
-        if (rank || recipe.analysis().enabled()) {
+        // A model with external data is one too large for a second in-memory copy of its int8 weights, which every
+        // analysis session holds: unasked, its heap stays flat and the analysis is left out, saying so
+        if (!rank && recipe.analysis().enabled() && analysisLeftOut(s.prepared())) {
+            warnings.add("The per-layer analysis was left out: the model keeps its weights in external data files, "
+                    + "and the analysis would hold a second copy of the int8 weights in memory. An accuracy target "
+                    + "in the recipe runs it when the plain model misses the target.");
+        } else if (rank || recipe.analysis().enabled()) {
             // alone, the analysis adds at most the forward passes of the evaluation's accuracy pass (fp32 and int8
             // over every sample); a ranking for the search, whose trials cost a whole evaluation each, gets the
             // recipe's bounds only

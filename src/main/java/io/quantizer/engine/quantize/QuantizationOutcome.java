@@ -15,6 +15,14 @@ public record QuantizationOutcome(ModelProto model, List<QuantizedTensor> tensor
         weightErrors = List.copyOf(weightErrors);
     }
 
+    /**
+     * The same outcome without its graph, once the graph is saved and nothing re-reads it: a large model's int8
+     * weights then leave the heap before evaluation runs.
+     */
+    public QuantizationOutcome withoutModel() {
+        return new QuantizationOutcome(null, tensors, nodes, notes, weightErrors);
+    }
+
     public QuantizationOutcome(ModelProto model, List<QuantizedTensor> tensors, List<NodeDecision> nodes,
                                List<String> notes) {
         this(model, tensors, nodes, notes, List.of());

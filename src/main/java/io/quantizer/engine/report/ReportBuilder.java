@@ -36,7 +36,7 @@ public final class ReportBuilder {
                                            Summary.QuantizedModel artifact, EvaluationResult evaluation,
                                            Summary.StageSeconds seconds, MachineInfo machine,
                                            AccuracyControl.Result controlled,
-                                           Summary.ArtifactFile calibrationCache) {
+                                           Summary.CalibrationCache calibrationCache) {
         List<String> quantized = new ArrayList<>();
         List<String> quantizedOpTypes = new ArrayList<>();
         List<Summary.KeptFloat> keptFloat = new ArrayList<>();

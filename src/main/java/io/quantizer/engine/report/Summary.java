@@ -10,7 +10,7 @@ import io.quantizer.engine.evaluation.MachineInfo;
  */
 public record Summary(QuantizedModel quantizedModel, Quality quality, EvaluationResult evaluation, Nodes nodes,
                       StageSeconds stageSeconds, MachineInfo machine, List<String> warnings, LayerAnalysis layers,
-                      AccuracySearch accuracySearch, TargetFit target, ArtifactFile calibrationCache) {
+                      AccuracySearch accuracySearch, TargetFit target, CalibrationCache calibrationCache) {
 
     public Summary {
         warnings = List.copyOf(warnings);
@@ -40,7 +40,7 @@ public record Summary(QuantizedModel quantizedModel, Quality quality, Evaluation
      * @param format   what it is, e.g. {@code tensorrt-calibration-cache}
      * @param entries  how many entries it holds (tensors, for a calibration cache)
      */
-    public record ArtifactFile(String fileName, String format, String sha256, long sizeBytes, int entries) {
+    public record CalibrationCache(String fileName, String format, String sha256, long sizeBytes, int entries) {
     }
 
     /**

@@ -51,7 +51,7 @@ class SilentWreckTest {
     @Test
     void symmetricActivationsKeepTheRelu() throws Exception {
         ModelProto fp32 = convActivationConv("Relu", 0, 0);
-        for (QuantType type : QuantType.values()) {
+        for (QuantType type : List.of(QuantType.UINT8, QuantType.INT8)) { // uint16 is the npu-a16w8 target's own
             QuantizationOutcome outcome = QuantizeTestSupport.quantize(fp32, symmetric(type), samples());
             assertThat(count(outcome.model(), "Relu")).as(type.name()).isEqualTo(1);
             assertThat(decision(outcome, "act").reason()).contains("symmetric activations");
@@ -64,7 +64,7 @@ class SilentWreckTest {
     @Test
     void asymmetricActivationsOfEitherTypeStillFoldTheReluAndClamp() throws Exception {
         ModelProto fp32 = convActivationConv("Relu", 0, 0);
-        for (QuantType type : QuantType.values()) {
+        for (QuantType type : List.of(QuantType.UINT8, QuantType.INT8)) { // uint16 is the npu-a16w8 target's own
             QuantizationOutcome outcome = QuantizeTestSupport.quantize(fp32,
                     QuantizeTestSupport.recipe(null, type, null, null), samples());
             assertThat(count(outcome.model(), "Relu")).as(type.name()).isZero();
